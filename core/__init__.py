@@ -1,0 +1,1 @@
+"""Regularization Lab's logic: data, models, jobs, fits and figures, free of Streamlit."""

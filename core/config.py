@@ -1,0 +1,158 @@
+"""TrainingConfig: every Training Lab setting in one typed, frozen table that lives in the URL."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+
+from core.datasets import DATASETS
+from core.url_state import field_problems, from_query, spec, to_query
+
+ACTIVATIONS = ("relu", "tanh", "sigmoid", "elu", "gelu", "linear")
+OPTIMIZERS = {"adam": "Adam", "rmsprop": "RMSprop", "sgd": "SGD"}
+BATCHNORM_POSITIONS = ("before", "after")
+MONITORS = ("val_loss", "val_accuracy")
+ARCHITECTURES = ("mlp", "cnn")
+
+
+def _env_int(name: str, default: int) -> int:
+    try:
+        return max(1, int(os.environ.get(name, default)))
+    except ValueError:
+        return default
+
+
+@dataclass(frozen=True)
+class Caps:
+    """Operator limits for a shared server (environment variables REGLAB_MAX_*)."""
+
+    max_params: int = 10_000_000
+    max_epochs: int = 500
+    max_samples: int = 20_000
+
+    @classmethod
+    def from_env(cls) -> Caps:
+        return cls(
+            _env_int("REGLAB_MAX_PARAMS", cls.max_params),
+            _env_int("REGLAB_MAX_EPOCHS", cls.max_epochs),
+            _env_int("REGLAB_MAX_SAMPLES", cls.max_samples),
+        )
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    """One hidden Dense layer with its own regularization."""
+
+    units: int
+    activation: str
+    l1: float
+    l2: float
+    dropout: float
+    batchnorm: bool
+
+
+@dataclass(frozen=True)
+class TrainingConfig:
+    """A Training Lab setup. Per-layer tuples of length 1 apply to every hidden layer."""
+
+    dataset: str = spec("digits", "ds", "Dataset", choices=tuple(DATASETS))
+    n_samples: int = spec(600, "n", "Sample count", lo=50, hi=20_000)
+    noise: float = spec(0.2, "noise", "Noise", lo=0, hi=2)
+    vocabulary: int = spec(10_000, "words", "Vocabulary (top-N words)", lo=100, hi=20_000)
+    train_subset: int = spec(0, "sub", "Training subset (0 = all)", lo=0, hi=100_000)
+    val_fraction: float = spec(0.2, "val", "Validation fraction", lo=0.05, hi=0.5)
+    test_fraction: float = spec(0.2, "test", "Test fraction", lo=0.05, hi=0.5)
+    architecture: str = spec("mlp", "arch", "Architecture", choices=ARCHITECTURES)
+    conv_filters: tuple[int, ...] = spec((32, 64), "conv", "Conv filters", lo=1, hi=512)
+    conv_dropout: float = spec(0.0, "cdrop", "Dropout after pooling", lo=0, hi=1, hi_open=True)
+    conv_batchnorm: bool = spec(False, "cbn", "Batch norm in conv blocks")
+    units: tuple[int, ...] = spec((64, 64), "units", "Units", lo=1, hi=4096)
+    activations: tuple[str, ...] = spec(("relu",), "act", "Activation", choices=ACTIVATIONS)
+    l1: tuple[float, ...] = spec((0.0,), "l1", "L1 λ", lo=0, hi=1)
+    l2: tuple[float, ...] = spec((0.0,), "l2", "L2 λ", lo=0, hi=1)
+    dropout: tuple[float, ...] = spec((0.0,), "drop", "Dropout p", lo=0, hi=1, hi_open=True)
+    batchnorm: tuple[bool, ...] = spec((False,), "bn", "Batch normalization")
+    batchnorm_position: str = spec("before", "bnpos", "BN position", choices=BATCHNORM_POSITIONS)
+    optimizer: str = spec("adam", "opt", "Optimizer", choices=tuple(OPTIMIZERS))
+    learning_rate: float = spec(1e-3, "lr", "Learning rate", lo=0, hi=10, lo_open=True)
+    momentum: float = spec(0.0, "mom", "Momentum", lo=0, hi=1, hi_open=True)
+    nesterov: bool = spec(False, "nest", "Nesterov")
+    batch_size: int = spec(32, "bs", "Batch size", lo=1, hi=8192)
+    epochs: int = spec(30, "ep", "Epochs", lo=1, hi=10_000)
+    seed: int = spec(42, "seed", "Seed", lo=0, hi=2**31 - 1)
+    early_stopping: bool = spec(False, "es", "Early stopping")
+    es_monitor: str = spec("val_loss", "esm", "Monitor", choices=MONITORS)
+    es_patience: int = spec(5, "esp", "Patience", lo=0, hi=1000)
+    es_restore_best: bool = spec(True, "esr", "Restore best weights")
+
+    def __post_init__(self) -> None:
+        n = len(self.units)
+        for name in ("activations", "l1", "l2", "dropout", "batchnorm"):
+            values = getattr(self, name)
+            if len(values) not in (1, n):
+                raise ValueError(f"{name} has {len(values)} values for {n} hidden layers")
+            if n and len(set(values)) == 1 and len(values) == n and n > 1:
+                object.__setattr__(self, name, values[:1])
+
+    @property
+    def info(self):
+        return DATASETS[self.dataset]
+
+    def per_layer(self, name: str) -> tuple:
+        values = getattr(self, name)
+        return values if len(values) == len(self.units) else values * len(self.units)
+
+    def layers(self) -> list[LayerSpec]:
+        columns = [self.per_layer(n) for n in ("activations", "l1", "l2", "dropout", "batchnorm")]
+        return [LayerSpec(u, *row) for u, *row in zip(self.units, *columns, strict=True)]
+
+    @property
+    def uses_penalty(self) -> bool:
+        return any(self.l1) or any(self.l2)
+
+    @property
+    def is_cnn(self) -> bool:
+        return self.architecture == "cnn" and self.info.image_shape is not None
+
+    def with_layers(self, layers: list[LayerSpec]) -> TrainingConfig:
+        """Same config with these hidden layers (per-layer values collapse when all equal)."""
+        return replace(
+            self,
+            units=tuple(layer.units for layer in layers),
+            activations=tuple(layer.activation for layer in layers) or ("relu",),
+            l1=tuple(layer.l1 for layer in layers) or (0.0,),
+            l2=tuple(layer.l2 for layer in layers) or (0.0,),
+            dropout=tuple(layer.dropout for layer in layers) or (0.0,),
+            batchnorm=tuple(layer.batchnorm for layer in layers) or (False,),
+        )
+
+    def to_query(self) -> dict[str, str]:
+        return to_query(self)
+
+    @classmethod
+    def from_query(cls, params) -> tuple[TrainingConfig, list[str]]:
+        return from_query(cls, params)
+
+
+def problems(config: TrainingConfig, caps: Caps | None = None) -> list[str]:
+    """Everything that stops this config from training, as sentences a learner can act on."""
+    from core.model_summary import summarize
+
+    caps = caps or Caps.from_env()
+    found = field_problems(config)
+    if not config.units:
+        found.append("Add at least one hidden layer: a network with none cannot learn a curve.")
+    if config.epochs > caps.max_epochs:
+        found.append(f"Epochs are capped at {caps.max_epochs} on this server.")
+    if config.info.kind == "points" and config.n_samples > caps.max_samples:
+        found.append(f"Sample count is capped at {caps.max_samples:,} on this server.")
+    if config.optimizer != "sgd" and (config.momentum or config.nesterov):
+        found.append("Momentum and Nesterov apply to SGD only; pick SGD or set them off.")
+    if not found:
+        params = summarize(config).total_params
+        if params > caps.max_params:
+            found.append(
+                f"This model has {params:,} parameters; the server's cap is "
+                f"{caps.max_params:,}. Use fewer units or layers."
+            )
+    return found

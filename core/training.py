@@ -1,0 +1,275 @@
+"""The Training Lab's job: train a TrainingConfig in a worker and stream per-epoch metrics."""
+
+from __future__ import annotations
+
+import math
+import time
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from core.config import TrainingConfig
+from core.data_loading import load_splits
+from core.model_builder import build_model, compile_model
+from core.model_summary import summarize
+from core.worker import Diverged, Reporter, StopRequested
+
+TASK = "core.training:run_training"
+SECONDS_PER_EXECUTION = 0.15  # how much work one compiled call does between progress reports
+CPU_FLOPS = 4e9  # rough sustained FLOP/s of one core, to size those calls
+GRID = 60  # decision-boundary resolution for 2-D sets
+
+
+def execution_plan(n_train: int, batch_size: int, flops_per_sample: int) -> tuple[int, int]:
+    """(steps_per_execution, steps_per_epoch): whole-epoch chunks of about 0.15 s each.
+
+    Keras runs `steps_per_execution` batches in one compiled call; fewer calls means less
+    per-call overhead. The epoch is cut into equal chunks (a few extra batches at most,
+    drawn from the next shuffle) so that progress and Stop are checked between chunks.
+    """
+    steps = max(1, math.ceil(n_train / batch_size))
+    step_seconds = 3 * max(flops_per_sample, 1) * batch_size / CPU_FLOPS + 2e-4
+    max_chunk = max(1, int(SECONDS_PER_EXECUTION / step_seconds))
+    chunks = math.ceil(steps / max_chunk)
+    per_call = math.ceil(steps / chunks)
+    return per_call, per_call * chunks
+
+
+def _train_dataset(x, y, batch_size: int, seed: int) -> tf.data.Dataset:
+    data = tf.data.Dataset.from_tensor_slices((x, y)).cache()
+    data = data.shuffle(len(y), seed=seed, reshuffle_each_iteration=True)
+    return data.batch(batch_size).repeat().prefetch(tf.data.AUTOTUNE)
+
+
+class Evaluator:
+    """Loss (data part), penalty and accuracy over whole arrays in a few compiled calls."""
+
+    def __init__(self, model: keras.Model, binary: bool, chunk: int = 4096) -> None:
+        self.model, self.binary, self.chunk = model, binary, chunk
+        self._loss = (
+            keras.losses.BinaryCrossentropy(reduction="sum")
+            if binary
+            else keras.losses.SparseCategoricalCrossentropy(reduction="sum")
+        )
+        self._step = tf.function(self._sums, reduce_retracing=True)
+
+    def _sums(self, x, y):
+        probabilities = self.model(x, training=False)
+        if self.binary:
+            predicted = tf.cast(probabilities[:, 0] > 0.5, y.dtype)
+        else:
+            predicted = tf.cast(tf.argmax(probabilities, axis=-1), y.dtype)
+        correct = tf.reduce_sum(tf.cast(tf.equal(predicted, y), tf.float32))
+        return self._loss(y, probabilities), correct, probabilities
+
+    def penalty(self) -> float:
+        return float(sum(float(loss) for loss in self.model.losses)) if self.model.losses else 0.0
+
+    def evaluate(self, x, y, keep_probabilities: bool = False) -> dict:
+        loss_sum, correct, kept = 0.0, 0.0, []
+        for start in range(0, len(y), self.chunk):
+            part_loss, part_correct, probabilities = self._step(
+                x[start : start + self.chunk], y[start : start + self.chunk]
+            )
+            loss_sum += float(part_loss)
+            correct += float(part_correct)
+            if keep_probabilities:
+                kept.append(probabilities.numpy())
+        n = max(len(y), 1)
+        data_loss = loss_sum / n
+        out = {"data_loss": data_loss, "loss": data_loss + self.penalty(), "accuracy": correct / n}
+        if keep_probabilities:
+            out["probabilities"] = np.concatenate(kept) if kept else np.zeros((0, 1))
+        return out
+
+
+def _grid(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    low, high = x.min(axis=0) - 0.5, x.max(axis=0) + 0.5
+    xs, ys = np.linspace(low[0], high[0], GRID), np.linspace(low[1], high[1], GRID)
+    mesh = np.stack(np.meshgrid(xs, ys), axis=-1).reshape(-1, 2).astype("float32")
+    return xs, ys, mesh
+
+
+class LiveReport(keras.callbacks.Callback):
+    """Validation in one call, per-epoch metrics to the server, Stop and NaN checks, best weights.
+
+    It runs first among the callbacks, so EarlyStopping sees the val_* values it writes.
+    """
+
+    def __init__(self, reporter: Reporter, config: TrainingConfig, splits, steps: int) -> None:
+        super().__init__()
+        self.reporter, self.config, self.splits, self.steps = reporter, config, splits, steps
+        self.best_loss, self.best_epoch, self.best_weights = math.inf, 0, None
+        self.last_weights = None
+        self.stopped = self.diverged = ""
+        self.epoch_started = time.monotonic()
+        self.grid = _grid(splits.x_train) if config.info.kind == "points" else None
+        self.last_boundary = 0.0
+
+    def set_model(self, model) -> None:
+        super().set_model(model)
+        self.evaluator = Evaluator(model, self.config.info.is_binary)
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch_started = time.monotonic()
+        self.epoch = epoch
+
+    def on_train_batch_end(self, batch, logs=None):
+        loss = float((logs or {}).get("loss", 0.0))
+        if not math.isfinite(loss):
+            self.diverged = (
+                f"The training loss became {loss} in epoch {self.epoch + 1}: the steps were too "
+                "large. Lower the learning rate (or remove batch-norm-free depth) and try again."
+            )
+            self.model.stop_training = True
+        elif self.reporter.should_stop():
+            self.stopped = "Stopped by the learner."
+            self.model.stop_training = True
+        self.reporter.progress(
+            {"epoch": self.epoch + 1, "epochs": self.config.epochs, "batch": batch + 1,
+             "steps": self.steps}  # fmt: skip
+        )
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs = logs if logs is not None else {}
+        val = self.evaluator.evaluate(self.splits.x_val, self.splits.y_val)
+        penalty = self.evaluator.penalty()
+        logs.update(val_loss=val["loss"], val_accuracy=val["accuracy"])
+        record = {
+            "epoch": epoch + 1,
+            "loss": float(logs.get("loss", math.nan)),
+            "data_loss": float(logs.get("data_loss", math.nan)),
+            "accuracy": float(logs.get("accuracy", math.nan)),
+            "val_loss": val["loss"],
+            "val_data_loss": val["data_loss"],
+            "val_accuracy": val["accuracy"],
+            "penalty": penalty,
+            "seconds": time.monotonic() - self.epoch_started,
+        }
+        if math.isfinite(val["loss"]) and val["loss"] < self.best_loss:
+            self.best_loss, self.best_epoch = val["loss"], epoch + 1
+            self.best_weights = self.model.get_weights()
+        elif not math.isfinite(val["loss"]) and not self.diverged:
+            self.diverged = f"The validation loss became {val['loss']} in epoch {epoch + 1}."
+            self.model.stop_training = True
+        self.reporter.send("epoch", record)
+        self._send_boundary(final=False)
+
+    def _send_boundary(self, final: bool) -> None:
+        now = time.monotonic()
+        if self.grid is None or (not final and now - self.last_boundary < 0.4):
+            return
+        self.last_boundary = now
+        xs, ys, mesh = self.grid
+        probabilities = self.model(mesh, training=False).numpy()
+        score = probabilities[:, 0] if probabilities.shape[1] == 1 else probabilities[:, 1]
+        self.reporter.send(
+            "live",
+            {"boundary": {"x": xs, "y": ys, "p": score.reshape(GRID, GRID).astype("float32")}},
+        )
+
+    def on_train_end(self, logs=None):
+        self.last_weights = self.model.get_weights()
+        self._send_boundary(final=True)
+
+
+def _weight_stats(model: keras.Model) -> list[dict]:
+    stats = []
+    for layer in model.layers:
+        if not isinstance(layer, (keras.layers.Dense, keras.layers.Conv2D)):
+            continue
+        kernel = layer.get_weights()[0].ravel()
+        counts, edges = np.histogram(kernel, bins=40)
+        stats.append(
+            {
+                "layer": layer.name,
+                "counts": counts.tolist(),
+                "edges": edges.tolist(),
+                "zero_fraction": float(np.mean(kernel == 0.0)),
+                "near_zero_fraction": float(np.mean(np.abs(kernel) < 1e-3)),
+                "mean_abs": float(np.mean(np.abs(kernel))),
+                "l2_norm": float(np.sqrt(np.sum(kernel**2))),
+            }
+        )
+    return stats
+
+
+def _test_report(evaluator: Evaluator, splits, n_classes: int) -> dict:
+    scored = evaluator.evaluate(splits.x_test, splits.y_test, keep_probabilities=True)
+    probabilities = scored.pop("probabilities")
+    if probabilities.shape[1] == 1:
+        predicted = (probabilities[:, 0] > 0.5).astype(int)
+    else:
+        predicted = probabilities.argmax(axis=1)
+    classes = max(n_classes, 2)
+    confusion = np.zeros((classes, classes), dtype=int)
+    np.add.at(confusion, (splits.y_test.astype(int), predicted), 1)
+    wrong = np.flatnonzero(predicted != splits.y_test)
+    return {
+        **scored,
+        "confusion": confusion.tolist(),
+        "misclassified": [(int(i), int(predicted[i])) for i in wrong[:48]],
+    }
+
+
+def run_training(payload: dict, reporter: Reporter) -> dict:
+    """Train payload['config'] and return test scores (last epoch and best checkpoint)."""
+    config: TrainingConfig = payload["config"]
+    keras.backend.clear_session()
+    keras.utils.set_random_seed(config.seed)
+    splits = load_splits(config)
+    model = build_model(config)
+    per_call, steps = execution_plan(
+        len(splits.y_train), config.batch_size, summarize(config).flops_per_sample
+    )
+    compile_model(model, config, steps_per_execution=per_call)
+    live = LiveReport(reporter, config, splits, steps)
+    callbacks: list[keras.callbacks.Callback] = [live]
+    if config.early_stopping:
+        callbacks.append(
+            keras.callbacks.EarlyStopping(
+                monitor=config.es_monitor,
+                mode="min" if config.es_monitor == "val_loss" else "max",
+                patience=config.es_patience,
+                restore_best_weights=config.es_restore_best,
+            )
+        )
+    reporter.send("progress", {"epoch": 0, "epochs": config.epochs, "batch": 0, "steps": steps})
+    model.fit(
+        _train_dataset(splits.x_train, splits.y_train, config.batch_size, config.seed),
+        epochs=config.epochs,
+        steps_per_epoch=steps,
+        callbacks=callbacks,
+        verbose=0,
+        shuffle=False,
+    )
+    if live.diverged:
+        raise Diverged(live.diverged)
+    if live.stopped:
+        raise StopRequested(live.stopped)
+    final_weights = model.get_weights()
+    evaluator = live.evaluator
+    n_classes = config.info.n_classes
+    model.set_weights(live.last_weights)
+    last = _test_report(evaluator, splits, n_classes)
+    best = last
+    if live.best_weights is not None:
+        model.set_weights(live.best_weights)
+        best = _test_report(evaluator, splits, n_classes)
+    model.set_weights(final_weights)
+    epochs_run = live.epoch + 1
+    restored = config.early_stopping and config.es_restore_best
+    return {
+        "test_last": last,
+        "test_best": best,
+        "final": "best" if restored else "last",
+        "best_epoch": live.best_epoch,
+        "best_val_loss": live.best_loss,
+        "epochs_run": epochs_run,
+        "early_stopped": epochs_run < config.epochs,
+        "restored_best": restored,
+        "weights": _weight_stats(model),
+        "params": model.count_params(),
+        "sizes": splits.sizes(),
+    }

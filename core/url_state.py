@@ -1,0 +1,168 @@
+"""Round-trip frozen config dataclasses to URL query parameters, with bounds and notices."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import typing
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Spec:
+    """How one config field appears in the URL and which values it accepts."""
+
+    key: str
+    label: str
+    lo: float | None = None
+    hi: float | None = None
+    lo_open: bool = False
+    hi_open: bool = False
+    choices: tuple[str, ...] = ()
+
+
+def spec(default: Any, key: str, label: str, **bounds: Any) -> Any:
+    """A dataclass field with a URL key, a human label and optional bounds or choices."""
+    if isinstance(default, tuple):
+        return dataclasses.field(
+            default_factory=lambda: default, metadata={"spec": Spec(key, label, **bounds)}
+        )
+    return dataclasses.field(default=default, metadata={"spec": Spec(key, label, **bounds)})
+
+
+def _field_specs(cls: type) -> list[tuple[dataclasses.Field, Spec, Any]]:
+    hints = typing.get_type_hints(cls)
+    return [
+        (f, f.metadata["spec"], hints[f.name])
+        for f in dataclasses.fields(cls)
+        if "spec" in f.metadata
+    ]
+
+
+def _scalar_type(hint: Any) -> tuple[type, bool]:
+    """(element type, is_tuple) for int/float/str/bool and tuple[X, ...] hints."""
+    if typing.get_origin(hint) is tuple:
+        return typing.get_args(hint)[0], True
+    return hint, False
+
+
+def _parse_scalar(text: str, kind: type) -> Any:
+    text = text.strip()
+    if kind is bool:
+        lowered = text.lower()
+        if lowered in ("1", "true", "yes", "on"):
+            return True
+        if lowered in ("0", "false", "no", "off"):
+            return False
+        raise ValueError(f"not a yes/no value: {text!r}")
+    if kind is int:
+        value = float(text)
+        if not value.is_integer():
+            raise ValueError(f"not a whole number: {text!r}")
+        return int(value)
+    if kind is float:
+        value = float(text)
+        if not math.isfinite(value):
+            raise ValueError(f"not a finite number: {text!r}")
+        return value
+    return text
+
+
+def _format_scalar(value: Any) -> str:
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float):
+        return f"{value:g}" if value == value else "nan"
+    return str(value)
+
+
+def value_problem(spec_: Spec, value: Any) -> str | None:
+    """Why a single value is not acceptable for this field, or None."""
+    if spec_.choices and value not in spec_.choices:
+        return f"{spec_.label} must be one of {', '.join(spec_.choices)} (got {value!r})."
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if isinstance(value, float) and not math.isfinite(value):
+            return f"{spec_.label} must be a finite number (got {value})."
+        if spec_.lo is not None and (value <= spec_.lo if spec_.lo_open else value < spec_.lo):
+            op = ">" if spec_.lo_open else "≥"
+            return f"{spec_.label} must be {op} {spec_.lo:g} (got {value:g})."
+        if spec_.hi is not None and (value >= spec_.hi if spec_.hi_open else value > spec_.hi):
+            op = "<" if spec_.hi_open else "≤"
+            return f"{spec_.label} must be {op} {spec_.hi:g} (got {value:g})."
+    return None
+
+
+def field_problems(config: Any) -> list[str]:
+    """Messages for every field value outside its bounds or choices."""
+    problems = []
+    for field, spec_, hint in _field_specs(type(config)):
+        value = getattr(config, field.name)
+        values = value if _scalar_type(hint)[1] else (value,)
+        for item in values:
+            problem = value_problem(spec_, item)
+            if problem:
+                problems.append(problem)
+                break
+    return problems
+
+
+def to_query(config: Any, *, only_changed: bool = True) -> dict[str, str]:
+    """Query parameters (strings) for a config; defaults are left out to keep links short."""
+    default = type(config)()
+    params = {}
+    for field, spec_, hint in _field_specs(type(config)):
+        value = getattr(config, field.name)
+        if only_changed and value == getattr(default, field.name):
+            continue
+        if _scalar_type(hint)[1]:
+            params[spec_.key] = ",".join(_format_scalar(v) for v in value)
+        else:
+            params[spec_.key] = _format_scalar(value)
+    return params
+
+
+def from_query(cls: type[T], params: typing.Mapping[str, Any]) -> tuple[T, list[str]]:
+    """Build a config from query parameters; bad values fall back to defaults with a notice.
+
+    Unknown keys are ignored. Each notice names the parameter and what was used instead.
+    """
+    default = cls()
+    values: dict[str, Any] = {}
+    notices: list[str] = []
+    for field, spec_, hint in _field_specs(cls):
+        if spec_.key not in params:
+            continue
+        raw = params[spec_.key]
+        if isinstance(raw, list):
+            raw = raw[-1] if raw else ""
+        raw = str(raw)
+        kind, is_tuple = _scalar_type(hint)
+        fallback = getattr(default, field.name)
+        try:
+            parsed = (
+                tuple(_parse_scalar(part, kind) for part in raw.split(","))
+                if is_tuple
+                else _parse_scalar(raw, kind)
+            )
+            items = parsed if is_tuple else (parsed,)
+            if is_tuple and not items:
+                raise ValueError("empty list")
+            for item in items:
+                problem = value_problem(spec_, item)
+                if problem:
+                    raise ValueError(problem)
+        except ValueError as error:
+            shown = _format_scalar(fallback) if not is_tuple else ",".join(map(str, fallback))
+            notices.append(
+                f"URL parameter `{spec_.key}={raw[:40]}` ignored: {str(error).rstrip('.')}. Using {shown}."
+            )
+            continue
+        values[field.name] = parsed
+    try:
+        return cls(**values), notices
+    except ValueError as error:
+        notices.append(f"The link's settings did not fit together ({error}); using defaults.")
+        return default, notices

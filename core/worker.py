@@ -1,0 +1,103 @@
+"""A worker process: imports TensorFlow once, then runs one job at a time from its task queue."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import time
+import traceback
+from typing import Any
+
+
+class TaskEnded(Exception):
+    """A task ended early on purpose; `result` keeps what it had computed."""
+
+    def __init__(self, reason: str, result: dict | None = None) -> None:
+        super().__init__(reason)
+        self.result = result
+
+
+class StopRequested(TaskEnded):
+    """The learner pressed Stop."""
+
+
+class Diverged(TaskEnded):
+    """The loss became NaN or infinite."""
+
+
+class Reporter:
+    """What a task uses to talk to the server: send plain data, ask whether to stop."""
+
+    def __init__(self, job_number: int, events, stop_flag) -> None:
+        self.job_number = job_number
+        self._events = events
+        self._stop_flag = stop_flag
+        self._last_progress = 0.0
+
+    def send(self, kind: str, data: dict[str, Any]) -> None:
+        """kind: 'epoch' (appended to the history), 'progress' (replaces) or 'live' (merges)."""
+        self._events.put((kind, None, self.job_number, data))
+
+    def progress(self, data: dict[str, Any], every: float = 0.2) -> None:
+        """Throttled progress: at most one message every `every` seconds."""
+        now = time.monotonic()
+        if now - self._last_progress >= every:
+            self._last_progress = now
+            self.send("progress", data)
+
+    def should_stop(self) -> bool:
+        return self._stop_flag.value == self.job_number
+
+
+def resolve_task(path: str):
+    """'package.module:function' → the function."""
+    module_name, _, function_name = path.partition(":")
+    return getattr(importlib.import_module(module_name), function_name)
+
+
+def configure_tensorflow(threads: int) -> None:
+    """Quiet logs, bounded threads, deterministic ops; then trace a tiny model once."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    import numpy as np
+    import tensorflow as tf
+
+    tf.config.threading.set_intra_op_parallelism_threads(threads)
+    tf.config.threading.set_inter_op_parallelism_threads(threads)
+    tf.config.experimental.enable_op_determinism()
+    tf.get_logger().setLevel("ERROR")
+    import keras
+
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(2), keras.layers.Dense(1)])
+    model.compile(optimizer="adam", loss="mse")
+    model.fit(np.zeros((8, 2)), np.zeros(8), epochs=1, verbose=0)
+    keras.backend.clear_session()
+
+
+def worker_main(worker_id: int, tasks, events, stop_flag, threads: int, warm: bool) -> None:
+    """Loop: take (job_number, task path, payload), run it, report how it ended."""
+    if warm:
+        configure_tensorflow(threads)
+    events.put(("ready", worker_id, None, {"pid": os.getpid()}))
+    while True:
+        message = tasks.get()
+        if message is None:
+            return
+        job_number, task_path, payload = message
+        events.put(("started", worker_id, job_number, {}))
+        reporter = Reporter(job_number, events, stop_flag)
+        try:
+            result = resolve_task(task_path)(payload, reporter)
+            events.put(("finished", worker_id, job_number, {"result": result}))
+        except TaskEnded as ended:
+            status = "stopped" if isinstance(ended, StopRequested) else "diverged"
+            events.put(
+                (status, worker_id, job_number, {"reason": str(ended), "result": ended.result})
+            )
+        except MemoryError:
+            reason = "Out of memory: use a smaller model, batch size or dataset."
+            events.put(("failed", worker_id, job_number, {"reason": reason}))
+        except Exception as error:  # noqa: BLE001 - any task error becomes the job's reason
+            reason = f"{type(error).__name__}: {error}"
+            detail = traceback.format_exc(limit=-3)
+            events.put(("failed", worker_id, job_number, {"reason": reason, "detail": detail}))
