@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from core.datasets import DATASETS
 from core.url_state import field_problems, from_query, spec, to_query
 
+TRAINING_TASK = "core.training:run_training"  # runs in a worker; the server never imports it
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "elu", "gelu", "linear")
 OPTIMIZERS = {"adam": "Adam", "rmsprop": "RMSprop", "sgd": "SGD"}
 BATCHNORM_POSITIONS = ("before", "after")

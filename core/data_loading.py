@@ -1,4 +1,4 @@
-"""Arrays for a TrainingConfig, cached once per process: embedded sets now, course sets on demand."""
+"""Arrays for a TrainingConfig, cached once per process (embedded and course datasets)."""
 
 from __future__ import annotations
 

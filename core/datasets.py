@@ -37,31 +37,103 @@ class DatasetInfo:
 
 _DIGITS = tuple(str(d) for d in range(10))
 _FASHION = (
-    "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-    "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
-)  # fmt: skip
+    "T-shirt/top",
+    "Trouser",
+    "Pullover",
+    "Dress",
+    "Coat",
+    "Sandal",
+    "Shirt",
+    "Sneaker",
+    "Bag",
+    "Ankle boot",
+)
 
 DATASETS: dict[str, DatasetInfo] = {
     info.name: info
     for info in (
-        DatasetInfo("digits", "Digits 8×8 (embedded)", "image", (8, 8, 1), 10, True, _DIGITS,
-                    "scikit-learn's 1,797 handwritten digits, 8×8 pixels. No download."),
-        DatasetInfo("moons", "Two moons (2-D)", "points", None, 2, True, ("0", "1"),
-                    "Two interleaving half circles."),
-        DatasetInfo("circles", "Circles (2-D)", "points", None, 2, True, ("outer", "inner"),
-                    "A small circle inside a large one."),
-        DatasetInfo("spiral", "Spiral (2-D)", "points", None, 2, True, ("0", "1"),
-                    "Two intertwined spirals: needs a deeper, wider net."),
-        DatasetInfo("xor", "XOR (2-D)", "points", None, 2, True, ("0", "1"),
-                    "Opposite quadrants share a class: no straight line separates them."),
-        DatasetInfo("mnist", "MNIST (course)", "image", (28, 28, 1), 10, False, _DIGITS,
-                    "70,000 handwritten digits, 28×28."),
-        DatasetInfo("fashion_mnist", "Fashion-MNIST (course)", "image", (28, 28, 1), 10, False,
-                    _FASHION, "70,000 clothing pictures, 28×28, ten classes."),
-        DatasetInfo("imdb", "IMDB reviews (course)", "text", None, 2, False,
-                    ("negative", "positive"), "50,000 movie reviews, multi-hot top-N words."),
+        DatasetInfo(
+            "digits",
+            "Digits 8×8 (embedded)",
+            "image",
+            (8, 8, 1),
+            10,
+            True,
+            _DIGITS,
+            "scikit-learn's 1,797 handwritten digits, 8×8 pixels. No download.",
+        ),
+        DatasetInfo(
+            "moons",
+            "Two moons (2-D)",
+            "points",
+            None,
+            2,
+            True,
+            ("0", "1"),
+            "Two interleaving half circles.",
+        ),
+        DatasetInfo(
+            "circles",
+            "Circles (2-D)",
+            "points",
+            None,
+            2,
+            True,
+            ("outer", "inner"),
+            "A small circle inside a large one.",
+        ),
+        DatasetInfo(
+            "spiral",
+            "Spiral (2-D)",
+            "points",
+            None,
+            2,
+            True,
+            ("0", "1"),
+            "Two intertwined spirals: needs a deeper, wider net.",
+        ),
+        DatasetInfo(
+            "xor",
+            "XOR (2-D)",
+            "points",
+            None,
+            2,
+            True,
+            ("0", "1"),
+            "Opposite quadrants share a class: no straight line separates them.",
+        ),
+        DatasetInfo(
+            "mnist",
+            "MNIST (course)",
+            "image",
+            (28, 28, 1),
+            10,
+            False,
+            _DIGITS,
+            "70,000 handwritten digits, 28×28.",
+        ),
+        DatasetInfo(
+            "fashion_mnist",
+            "Fashion-MNIST (course)",
+            "image",
+            (28, 28, 1),
+            10,
+            False,
+            _FASHION,
+            "70,000 clothing pictures, 28×28, ten classes.",
+        ),
+        DatasetInfo(
+            "imdb",
+            "IMDB reviews (course)",
+            "text",
+            None,
+            2,
+            False,
+            ("negative", "positive"),
+            "50,000 movie reviews, multi-hot top-N words.",
+        ),
     )
-}  # fmt: skip
+}
 
 
 @dataclass(frozen=True)
@@ -125,8 +197,8 @@ def split(
 ) -> Splits:
     """Seeded shuffle, then test, validation (holdout fraction of the rest) and training parts."""
     order = np.random.default_rng(seed).permutation(len(y))
-    n_test = int(round(len(y) * test_fraction))
-    n_val = int(round((len(y) - n_test) * val_fraction))
+    n_test = round(len(y) * test_fraction)
+    n_val = round((len(y) - n_test) * val_fraction)
     test, val, train = order[:n_test], order[n_test : n_test + n_val], order[n_test + n_val :]
     if train_subset:
         train = train[:train_subset]

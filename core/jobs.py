@@ -6,14 +6,17 @@ worker messages into job records under a lock; pages read copies (snapshots) of 
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import dataclasses
 import itertools
 import multiprocessing as mp
 import os
 import queue
+import sys
 import threading
 import time
+import types
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,6 +26,21 @@ from core import worker as worker_module
 ACTIVE = ("queued", "running")
 MAX_FAILED_STARTS = 3
 DONE = ("finished", "stopped", "failed", "diverged")
+
+
+@contextlib.contextmanager
+def _hidden_main_module():
+    """Spawned children re-import the parent's __main__; under Streamlit that is the app script.
+
+    Workers need none of it, so the parent shows them an empty __main__ while starting them.
+    """
+    real = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if real is not None:
+            sys.modules["__main__"] = real
 
 
 def default_pool_size() -> int:
@@ -85,12 +103,12 @@ class JobManager:
         *,
         stop_grace: float = 0.8,
         keep_per_owner: int = 60,
-        warm: bool = True,
+        startup: str = worker_module.STARTUP,
     ) -> None:
         self.pool_size = pool_size or default_pool_size()
         self.stop_grace = stop_grace
         self.keep_per_owner = keep_per_owner
-        self._warm = warm
+        self._startup = startup
         self._threads = max(1, (os.cpu_count() or 1) // self.pool_size)
         self._context = mp.get_context("spawn")
         self._events = self._context.Queue()
@@ -210,11 +228,12 @@ class JobManager:
         flag.value = -1
         process = self._context.Process(
             target=worker_module.worker_main,
-            args=(index, tasks, self._events, flag, self._threads, self._warm),
+            args=(index, tasks, self._events, flag, self._threads, self._startup),
             name=f"reglab-worker-{index}",
             daemon=True,
         )
-        process.start()
+        with _hidden_main_module():
+            process.start()
         return _Worker(index, process, tasks)
 
     def _own(self, owner: str, job_id: str) -> JobRecord | None:
@@ -285,7 +304,7 @@ class JobManager:
         if job is None or job.status not in ACTIVE:
             return  # a job already ended (killed, forgotten): drop late messages
         if kind == "epoch":
-            job.history.append(data)
+            job.history.append({**data, "received_at": time.time()})
         elif kind == "progress":
             job.progress = data
         elif kind == "live":

@@ -56,7 +56,7 @@ def data_loss(config: TrainingConfig) -> keras.losses.Loss:
 
 
 def compile_model(model: keras.Model, config: TrainingConfig, steps_per_execution: int = 1):
-    """Compile with the data loss also tracked as a metric, so the L1/L2 penalty can be split out."""
+    """Compile; the data loss is also a metric, so the L1/L2 penalty can be split out."""
     model.compile(
         optimizer=make_optimizer(config),
         loss=data_loss(config),

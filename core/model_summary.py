@@ -69,8 +69,15 @@ def plan_layers(config: TrainingConfig) -> list[tuple[str, str, dict]]:
 
     if config.is_cnn:
         for i, filters in enumerate(config.conv_filters, start=1):
-            block(i, "Conv2D", {"filters": filters, "kernel_size": KERNEL}, "relu",
-                  config.conv_batchnorm, config.conv_dropout, pool=True)  # fmt: skip
+            block(
+                i,
+                "Conv2D",
+                {"filters": filters, "kernel_size": KERNEL},
+                "relu",
+                config.conv_batchnorm,
+                config.conv_dropout,
+                pool=True,
+            )
     if info.image_shape is not None:
         plan.append(("flatten", "Flatten", {}))
     for i, layer in enumerate(config.layers(), start=1):

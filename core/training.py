@@ -9,13 +9,13 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from core.config import TrainingConfig
+from core.config import TRAINING_TASK, TrainingConfig
 from core.data_loading import load_splits
 from core.model_builder import build_model, compile_model
 from core.model_summary import summarize
 from core.worker import Diverged, Reporter, StopRequested
 
-TASK = "core.training:run_training"
+TASK = TRAINING_TASK
 SECONDS_PER_EXECUTION = 0.15  # how much work one compiled call does between progress reports
 CPU_FLOPS = 4e9  # rough sustained FLOP/s of one core, to size those calls
 GRID = 60  # decision-boundary resolution for 2-D sets
@@ -127,8 +127,12 @@ class LiveReport(keras.callbacks.Callback):
             self.stopped = "Stopped by the learner."
             self.model.stop_training = True
         self.reporter.progress(
-            {"epoch": self.epoch + 1, "epochs": self.config.epochs, "batch": batch + 1,
-             "steps": self.steps}  # fmt: skip
+            {
+                "epoch": self.epoch + 1,
+                "epochs": self.config.epochs,
+                "batch": batch + 1,
+                "steps": self.steps,
+            }
         )
 
     def on_epoch_end(self, epoch, logs=None):
@@ -146,6 +150,7 @@ class LiveReport(keras.callbacks.Callback):
             "val_accuracy": val["accuracy"],
             "penalty": penalty,
             "seconds": time.monotonic() - self.epoch_started,
+            "sent_at": time.time(),
         }
         if math.isfinite(val["loss"]) and val["loss"] < self.best_loss:
             self.best_loss, self.best_epoch = val["loss"], epoch + 1

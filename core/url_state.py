@@ -156,8 +156,9 @@ def from_query(cls: type[T], params: typing.Mapping[str, Any]) -> tuple[T, list[
                     raise ValueError(problem)
         except ValueError as error:
             shown = _format_scalar(fallback) if not is_tuple else ",".join(map(str, fallback))
+            reason = str(error).rstrip(".")
             notices.append(
-                f"URL parameter `{spec_.key}={raw[:40]}` ignored: {str(error).rstrip('.')}. Using {shown}."
+                f"URL parameter `{spec_.key}={raw[:40]}` ignored: {reason}. Using {shown}."
             )
             continue
         values[field.name] = parsed

@@ -74,10 +74,13 @@ def configure_tensorflow(threads: int) -> None:
     keras.backend.clear_session()
 
 
-def worker_main(worker_id: int, tasks, events, stop_flag, threads: int, warm: bool) -> None:
-    """Loop: take (job_number, task path, payload), run it, report how it ended."""
-    if warm:
-        configure_tensorflow(threads)
+STARTUP = "core.worker:configure_tensorflow"
+
+
+def worker_main(worker_id: int, tasks, events, stop_flag, threads: int, startup: str) -> None:
+    """Run `startup(threads)` once, then loop: take (job_number, task path, payload), run it."""
+    if startup:
+        resolve_task(startup)(threads)
     events.put(("ready", worker_id, None, {"pid": os.getpid()}))
     while True:
         message = tasks.get()
@@ -97,7 +100,7 @@ def worker_main(worker_id: int, tasks, events, stop_flag, threads: int, warm: bo
         except MemoryError:
             reason = "Out of memory: use a smaller model, batch size or dataset."
             events.put(("failed", worker_id, job_number, {"reason": reason}))
-        except Exception as error:  # noqa: BLE001 - any task error becomes the job's reason
+        except Exception as error:
             reason = f"{type(error).__name__}: {error}"
             detail = traceback.format_exc(limit=-3)
             events.put(("failed", worker_id, job_number, {"reason": reason, "detail": detail}))

@@ -1,0 +1,21 @@
+"""Regularization Lab: the entry point that starts the worker pool and lays out the pages."""
+
+import streamlit as st
+
+from pages.ui.runtime import apply_presentation_css, job_manager
+
+st.set_page_config(page_title="Regularization Lab", page_icon=":material/science:", layout="wide")
+
+PAGES = {
+    "Overview": [st.Page("pages/home.py", title="Home", icon=":material/home:", default=True)],
+    "Train": [st.Page("pages/training_lab.py", title="Training Lab", icon=":material/science:")],
+}
+
+job_manager()  # start the workers now, so TensorFlow is loaded before the first Train click
+st.sidebar.toggle(
+    "Presentation mode",
+    key="presentation",
+    help="Larger fonts and figure text, for projectors and screenshots.",
+)
+apply_presentation_css()
+st.navigation(PAGES).run()

@@ -1,0 +1,191 @@
+"""Pure Plotly figure builders for training runs: curves, boundaries, confusion, weights."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import plotly.graph_objects as go
+
+PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2")
+TRAIN_DASH, VAL_DASH = "dash", "solid"
+
+
+def run_color(index: int) -> str:
+    """The same color for a run wherever it is drawn."""
+    return PALETTE[index % len(PALETTE)]
+
+
+def _layout(fig: go.Figure, title: str, x_title: str, y_title: str, height: int = 360):
+    fig.update_layout(
+        title={"text": title, "x": 0.01},
+        xaxis_title=x_title,
+        yaxis_title=y_title,
+        height=height,
+        margin={"l": 60, "r": 20, "t": 50, "b": 50},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 1, "xanchor": "right"},
+        template="plotly_white",
+    )
+    return fig
+
+
+def best_epoch(history: list[dict], key: str = "val_loss") -> int | None:
+    """1-based epoch of the lowest finite value of `key`, or None."""
+    values = [(h.get(key, math.nan), h["epoch"]) for h in history]
+    finite = [(v, e) for v, e in values if v is not None and math.isfinite(v)]
+    return min(finite)[1] if finite else None
+
+
+def curves_figure(
+    history: list[dict], metric: str = "loss", color: str = PALETTE[0], total_epochs: int = 0
+) -> go.Figure:
+    """Train (dashed) vs validation (solid) for 'loss' or 'accuracy', best epoch marked.
+
+    For loss, the data loss is drawn so train and validation compare like with like; the
+    L1/L2 penalty, when present, is its own dotted curve.
+    """
+    epochs = [h["epoch"] for h in history]
+    train_key, val_key = (
+        ("data_loss", "val_data_loss") if metric == "loss" else ("accuracy", "val_accuracy")
+    )
+    train = [h.get(train_key) for h in history]
+    val = [h.get(val_key) for h in history]
+    fig = go.Figure()
+    fig.add_scatter(x=epochs, y=train, name="train", line={"color": color, "dash": TRAIN_DASH})
+    fig.add_scatter(
+        x=epochs,
+        y=val,
+        name="validation",
+        line={"color": color, "dash": VAL_DASH},
+        fill="tonexty" if metric == "loss" else None,
+        fillcolor="rgba(214,39,40,0.10)",
+    )
+    if metric == "loss" and any(h.get("penalty") for h in history):
+        penalty = [h.get("penalty") for h in history]
+        fig.add_scatter(
+            x=epochs, y=penalty, name="L1/L2 penalty", line={"color": "#7f7f7f", "dash": "dot"}
+        )
+    best = best_epoch(history)
+    if best is not None:
+        fig.add_vline(
+            x=best,
+            line={"color": "#2ca02c", "dash": "dot"},
+            annotation_text=f"best epoch {best}",
+            annotation_position="top left",
+        )
+    title = "Loss (data part; shaded = train/validation gap)" if metric == "loss" else "Accuracy"
+    _layout(fig, title, "epoch", "cross-entropy" if metric == "loss" else "accuracy")
+    if total_epochs:
+        fig.update_xaxes(range=[0.5, max(total_epochs, len(epochs)) + 0.5])
+    return fig
+
+
+def boundary_figure(boundary: dict, x: np.ndarray, y: np.ndarray) -> go.Figure:
+    """Predicted probability of class 1 over the plane, with the training points on top."""
+    fig = go.Figure()
+    fig.add_contour(
+        x=boundary["x"],
+        y=boundary["y"],
+        z=boundary["p"],
+        zmin=0,
+        zmax=1,
+        colorscale="RdBu",
+        opacity=0.55,
+        contours={"start": 0, "end": 1, "size": 0.1},
+        colorbar={"title": "P(class 1)"},
+        name="model",
+    )
+    for label, color in ((0, "#b2182b"), (1, "#2166ac")):
+        mask = y == label
+        fig.add_scatter(
+            x=x[mask, 0],
+            y=x[mask, 1],
+            mode="markers",
+            name=f"class {label}",
+            marker={"color": color, "size": 6, "line": {"color": "white", "width": 0.5}},
+        )
+    _layout(fig, "Decision boundary (training points)", "x₁", "x₂", height=420)
+    fig.update_yaxes(scaleanchor="x", scaleratio=1)
+    return fig
+
+
+def points_figure(x: np.ndarray, y: np.ndarray, title: str = "Data") -> go.Figure:
+    fig = go.Figure()
+    for label, color in ((0, "#b2182b"), (1, "#2166ac")):
+        mask = y == label
+        fig.add_scatter(
+            x=x[mask, 0],
+            y=x[mask, 1],
+            mode="markers",
+            name=f"class {label}",
+            marker={"color": color, "size": 6},
+        )
+    _layout(fig, title, "x₁", "x₂", height=360)
+    fig.update_yaxes(scaleanchor="x", scaleratio=1)
+    return fig
+
+
+def confusion_figure(confusion: list[list[int]], class_names: tuple[str, ...]) -> go.Figure:
+    matrix = np.asarray(confusion)
+    names = list(class_names[: len(matrix)])
+    fig = go.Figure(
+        go.Heatmap(
+            z=matrix,
+            x=names,
+            y=names,
+            colorscale="Blues",
+            text=matrix,
+            texttemplate="%{text}",
+            showscale=False,
+        )
+    )
+    _layout(fig, "Confusion matrix (test set)", "predicted", "true", height=420)
+    fig.update_yaxes(autorange="reversed")
+    return fig
+
+
+def weights_figure(weights: list[dict]) -> go.Figure:
+    """Kernel histograms per layer; L1 piles weights at zero, L2 narrows the spread."""
+    fig = go.Figure()
+    for index, layer in enumerate(weights):
+        edges = np.asarray(layer["edges"])
+        centers = (edges[:-1] + edges[1:]) / 2
+        fig.add_bar(
+            x=centers,
+            y=layer["counts"],
+            name=layer["layer"],
+            opacity=0.6,
+            marker_color=run_color(index),
+        )
+    fig.update_layout(barmode="overlay")
+    return _layout(fig, "Weight histograms per layer", "weight value", "count")
+
+
+def images_grid_figure(images: np.ndarray, titles: list[str], columns: int = 8) -> go.Figure:
+    """A grid of grayscale images (n, h, w) with a caption each."""
+    from plotly.subplots import make_subplots
+
+    n = len(images)
+    rows = max(1, math.ceil(n / columns))
+    fig = make_subplots(
+        rows=rows,
+        cols=columns,
+        subplot_titles=titles,
+        horizontal_spacing=0.01,
+        vertical_spacing=0.08,
+    )
+    for i, image in enumerate(images):
+        fig.add_heatmap(
+            z=image[::-1],
+            colorscale="gray_r",
+            showscale=False,
+            row=i // columns + 1,
+            col=i % columns + 1,
+        )
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    fig.update_layout(
+        height=140 * rows + 40, margin={"l": 10, "r": 10, "t": 40, "b": 10}, template="plotly_white"
+    )
+    fig.update_annotations(font_size=11)
+    return fig

@@ -1,0 +1,13 @@
+"""Home: what the app teaches, with a link to every page."""
+
+import streamlit as st
+
+from pages.ui.runtime import markdown
+
+st.title("Regularization Lab")
+markdown("home")
+st.page_link(
+    "pages/training_lab.py",
+    label="Training Lab: train a real Keras model live",
+    icon=":material/science:",
+)

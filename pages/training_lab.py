@@ -1,0 +1,106 @@
+"""Training Lab: configure a Keras model, train it in the background, watch live curves."""
+
+import pandas as pd
+import streamlit as st
+
+from core.config import TRAINING_TASK, TrainingConfig, problems
+from core.keras_snippet import keras_code
+from core.model_summary import shape_problem, summarize
+from core.run_records import describe, table_row
+from pages.ui import run_view
+from pages.ui.runtime import chart, job_manager, markdown, owner
+from pages.ui.training_widgets import seed_widgets, training_sidebar
+
+st.title("Training Lab")
+manager, me = job_manager(), owner()
+
+if "tl_config" not in st.session_state:  # a new session: the URL decides the setup
+    config_from_url, notices = TrainingConfig.from_query(st.query_params.to_dict())
+    st.session_state.tl_config = config_from_url
+    st.session_state.tl_notices = notices
+    seed_widgets(config_from_url, overwrite=True)
+else:
+    seed_widgets(st.session_state.tl_config)
+for notice in st.session_state.get("tl_notices", []):
+    st.warning(notice)
+
+config = training_sidebar()
+st.session_state.tl_config = config
+st.query_params.from_dict(config.to_query())
+
+errors = problems(config)
+if not errors and config.is_cnn and (message := shape_problem(config)):
+    errors.append(message)
+for error in errors:
+    st.error(error)
+
+runs = manager.jobs(me)
+selected = st.session_state.get("tl_run")
+left, middle, right = st.columns([1, 1, 3])
+if left.button("Train", type="primary", disabled=bool(errors), key="tl_train"):
+    run_id = manager.submit(me, TRAINING_TASK, {"config": config}, label=describe(config))
+    st.session_state.tl_run = selected = run_id
+    runs = manager.jobs(me)
+current = manager.snapshot(me, selected) if selected else None
+if middle.button("Stop", disabled=not (current and current.active), key="tl_stop"):
+    manager.stop(me, selected)
+pool = manager.status()
+right.caption(
+    f"Workers: {pool['busy']}/{pool['workers']} busy · {pool['queued']} queued"
+    + ("" if pool["ready"] else " · starting TensorFlow in the workers…")
+)
+if pool["broken"]:
+    st.error(pool["broken"])
+
+with st.expander("Model summary", expanded=False):
+    summary = summarize(config)
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "layer": r.name,
+                    "type": r.kind,
+                    "output shape": r.shape_text,
+                    "params": r.params,
+                    "details": r.detail,
+                }
+                for r in summary.rows
+            ]
+        ),
+        hide_index=True,
+    )
+    st.write(f"Total params: **{summary.total_params:,}** (trainable {summary.trainable_params:,})")
+
+
+def live_run(run_id: str, was_active: bool) -> None:
+    job = manager.snapshot(me, run_id)
+    if job is None:
+        return
+    run_view.status_line(job)
+    run_view.curves(job, chart, key="live")
+    if was_active and not job.active:
+        st.rerun()  # the run just ended: redraw the whole page with its results
+
+
+if current is not None:
+    st.fragment(run_every=0.5 if current.active else None)(live_run)(current.id, current.active)
+    if not current.active:
+        run_view.results(current, chart)
+        run_view.downloads(current)
+else:
+    markdown("training_lab_intro")
+
+with st.expander("Show the Keras code"):
+    st.code(keras_code(config), language="python")
+
+if runs:
+    st.subheader("Run history")
+    table = pd.DataFrame([table_row(job) for job in reversed(runs)])
+    st.dataframe(table, hide_index=True)
+    ids = [job.id for job in reversed(runs)]
+    choice = st.selectbox(
+        "Show run", ids, index=ids.index(selected) if selected in ids else 0, key="tl_pick"
+    )
+    if choice != selected and st.button("Open this run", key="tl_open"):
+        st.session_state.tl_run = choice
+        st.rerun()

@@ -1,0 +1,1 @@
+"""Streamlit helpers shared by the pages: the job pool, session identity, URL state, widgets."""

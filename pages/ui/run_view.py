@@ -1,0 +1,169 @@
+"""Draw one run: status, live curves and decision boundary, then test results and downloads."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from core import plots
+from core.config import TrainingConfig
+from core.data_loading import load_splits
+from core.jobs import JobRecord
+from core.run_records import history_csv, run_json
+
+STATUS_TEXT = {
+    "queued": "Queued",
+    "running": "Running",
+    "finished": "Finished",
+    "stopped": "Stopped",
+    "failed": "Failed",
+    "diverged": "Diverged",
+}
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def cached_splits(config: TrainingConfig):
+    """The page's own copy of a config's data (for previews and plots), once per server."""
+    return load_splits(config)
+
+
+def status_line(job: JobRecord) -> None:
+    text = f"**{STATUS_TEXT[job.status]}** — {job.label}"
+    if job.status == "queued":
+        text += f" · position {job.queue_position} in the queue"
+    if job.status == "running" and job.stop_requested:
+        text += " · stopping…"
+    if job.elapsed:
+        text += f" · {job.elapsed:.1f} s"
+    if job.status in ("failed", "diverged"):
+        st.error(f"{text}\n\n{job.reason}")
+    elif job.status == "stopped":
+        st.warning(f"{text}. {job.reason}")
+    elif job.status == "finished":
+        st.success(text)
+    else:
+        st.info(text)
+    progress = job.progress
+    if job.status == "running" and progress.get("epochs"):
+        done = len(job.history)
+        fraction = min(
+            1.0,
+            (done + progress.get("batch", 0) / max(progress.get("steps", 1), 1))
+            / progress["epochs"],
+        )
+        st.progress(
+            fraction,
+            text=f"epoch {min(done + 1, progress['epochs'])}/{progress['epochs']}"
+            f" · batch {progress.get('batch', 0)}/{progress.get('steps', 0)}",
+        )
+
+
+def curves(job: JobRecord, chart, key: str) -> None:
+    config: TrainingConfig = job.payload["config"]
+    if not job.history:
+        st.caption("The first epoch includes Keras' one-off graph tracing (about 2–3 s).")
+        return
+    left, right = st.columns(2)
+    with left:
+        chart(
+            plots.curves_figure(job.history, "loss", total_epochs=config.epochs), key=f"{key}_loss"
+        )
+    with right:
+        chart(
+            plots.curves_figure(job.history, "accuracy", total_epochs=config.epochs),
+            key=f"{key}_acc",
+        )
+    last = job.history[-1]
+    cols = st.columns(4)
+    cols[0].metric("train loss (data)", f"{last['data_loss']:.4f}")
+    cols[1].metric(
+        "validation loss (data)",
+        f"{last['val_data_loss']:.4f}",
+        delta=f"gap {last['val_data_loss'] - last['data_loss']:+.4f}",
+        delta_color="off",
+    )
+    cols[2].metric("validation accuracy", f"{last['val_accuracy']:.2%}")
+    if config.uses_penalty:
+        cols[3].metric(
+            "L1/L2 penalty",
+            f"{last['penalty']:.4f}",
+            help="Keras adds this to the loss it reports; the curves show the data part.",
+        )
+    if "boundary" in job.live and config.info.kind == "points":
+        splits = cached_splits(config)
+        chart(
+            plots.boundary_figure(job.live["boundary"], splits.x_train, splits.y_train),
+            key=f"{key}_boundary",
+        )
+
+
+def results(job: JobRecord, chart) -> None:
+    config: TrainingConfig = job.payload["config"]
+    result = job.result or {}
+    if "test_last" not in result:
+        return
+    st.subheader("Test set (never seen in training)")
+    last, best = result["test_last"], result["test_best"]
+    cols = st.columns(3)
+    cols[0].metric("test accuracy, last epoch", f"{last['accuracy']:.2%}")
+    cols[1].metric(
+        f"test accuracy, best checkpoint (epoch {result['best_epoch']})",
+        f"{best['accuracy']:.2%}",
+        delta=f"{best['accuracy'] - last['accuracy']:+.2%}",
+    )
+    cols[2].metric(
+        "test loss (data), last → best", f"{last['data_loss']:.3f} → {best['data_loss']:.3f}"
+    )
+    if result.get("early_stopped"):
+        st.caption(
+            f"Early stopping ended training after {result['epochs_run']} epochs"
+            + ("; the best weights were restored." if result.get("restored_best") else ".")
+        )
+    final = result["test_" + result.get("final", "last")]
+    tabs = st.tabs(["Confusion matrix", "Misclassified", "Weights"])
+    with tabs[0]:
+        chart(plots.confusion_figure(final["confusion"], config.info.class_names), key="confusion")
+    with tabs[1]:
+        _misclassified(config, final["misclassified"], chart)
+    with tabs[2]:
+        weights = result.get("weights", [])
+        chart(plots.weights_figure(weights), key="weights")
+        st.dataframe(
+            pd.DataFrame(weights).drop(columns=["counts", "edges"], errors="ignore"),
+            hide_index=True,
+        )
+        st.caption(
+            "**L1** pushes many weights to (almost) exactly zero; **L2** shrinks all of "
+            "them toward zero without zeroing them."
+        )
+
+
+def _misclassified(config: TrainingConfig, wrong: list, chart) -> None:
+    if not wrong:
+        st.write("No test example was misclassified.")
+        return
+    splits = cached_splits(config)
+    names = config.info.class_names
+    if config.info.image_shape is not None:
+        shown = wrong[:24]
+        images = np.stack([splits.x_test[i][..., 0] for i, _ in shown])
+        titles = [f"{names[int(splits.y_test[i])]}→{names[p]}" for i, p in shown]
+        chart(plots.images_grid_figure(images, titles), key="misclassified")
+        st.caption("Caption: true → predicted.")
+    else:
+        rows = [
+            {"index": i, "true": names[int(splits.y_test[i])], "predicted": names[p]}
+            for i, p in wrong
+        ]
+        st.dataframe(pd.DataFrame(rows), hide_index=True)
+
+
+def downloads(job: JobRecord) -> None:
+    c1, c2 = st.columns(2)
+    c1.download_button(
+        "History (CSV)", history_csv(job), f"{job.id}.csv", "text/csv", key=f"csv_{job.id}"
+    )
+    c2.download_button(
+        "Run (JSON)", run_json(job), f"{job.id}.json", "application/json", key=f"json_{job.id}"
+    )

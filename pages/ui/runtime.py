@@ -1,0 +1,56 @@
+"""Process-wide singletons (the job pool) and per-session identity, behind Streamlit caches."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import streamlit as st
+
+from core.jobs import JobManager
+
+ASSETS = Path(__file__).resolve().parents[2] / "assets"
+
+
+@st.cache_resource(show_spinner=False)
+def job_manager() -> JobManager:
+    """One pool of worker processes for the whole server, started with it."""
+    return JobManager()
+
+
+def owner() -> str:
+    """This browser session's id: jobs are only visible to the session that started them."""
+    if "owner" not in st.session_state:
+        st.session_state.owner = uuid.uuid4().hex
+    return st.session_state.owner
+
+
+def markdown(name: str) -> None:
+    """Teaching text from assets/<name>.md."""
+    st.markdown((ASSETS / f"{name}.md").read_text(encoding="utf-8"))
+
+
+def presentation_mode() -> bool:
+    return bool(st.session_state.get("presentation", False))
+
+
+def apply_presentation_css() -> None:
+    if presentation_mode():
+        st.markdown(
+            "<style>html, body, [data-testid=stMain] {font-size: 1.25rem;}"
+            " [data-testid=stMain] h1 {font-size: 2.6rem;}</style>",
+            unsafe_allow_html=True,
+        )
+
+
+PLOTLY_CONFIG = {
+    "displaylogo": False,
+    "toImageButtonOptions": {"format": "png", "scale": 3, "filename": "regularization-lab"},
+}
+
+
+def chart(fig, key: str | None = None) -> None:
+    """A Plotly figure whose camera button saves a 3× PNG, bigger fonts in presentation mode."""
+    if presentation_mode():
+        fig.update_layout(font={"size": 18})
+    st.plotly_chart(fig, key=key, config=PLOTLY_CONFIG, width="stretch")

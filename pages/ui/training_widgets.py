@@ -1,0 +1,170 @@
+"""Training Lab sidebar: widgets that return a TrainingConfig and compute nothing else."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core.config import (
+    ACTIVATIONS,
+    BATCHNORM_POSITIONS,
+    MONITORS,
+    OPTIMIZERS,
+    LayerSpec,
+    TrainingConfig,
+)
+from core.datasets import DATASETS
+
+MAX_LAYERS = 8
+SCALARS = {  # widget key -> TrainingConfig field
+    "tl_dataset": "dataset",
+    "tl_n": "n_samples",
+    "tl_noise": "noise",
+    "tl_words": "vocabulary",
+    "tl_subset": "train_subset",
+    "tl_val": "val_fraction",
+    "tl_test": "test_fraction",
+    "tl_arch": "architecture",
+    "tl_cdrop": "conv_dropout",
+    "tl_cbn": "conv_batchnorm",
+    "tl_bnpos": "batchnorm_position",
+    "tl_opt": "optimizer",
+    "tl_lr": "learning_rate",
+    "tl_mom": "momentum",
+    "tl_nest": "nesterov",
+    "tl_bs": "batch_size",
+    "tl_epochs": "epochs",
+    "tl_seed": "seed",
+    "tl_es": "early_stopping",
+    "tl_esm": "es_monitor",
+    "tl_esp": "es_patience",
+    "tl_esr": "es_restore_best",
+}
+REGULARIZERS = {"l1": "l1", "l2": "l2", "drop": "dropout", "bn": "batchnorm"}
+LAYER_DEFAULTS = {"units": 32, "act": "relu", "l1": 0.0, "l2": 0.0, "drop": 0.0, "bn": False}
+
+
+def seed_widgets(config: TrainingConfig, overwrite: bool = False) -> None:
+    """Put a config's values into widget state (missing keys only, unless overwrite)."""
+    values = {key: getattr(config, name) for key, name in SCALARS.items()}
+    values["tl_conv"] = ",".join(map(str, config.conv_filters))
+    values["tl_layers"] = len(config.units)
+    values["tl_same"] = all(len(getattr(config, f)) == 1 for f in REGULARIZERS.values())
+    for short, name in REGULARIZERS.items():
+        values[f"tl_{short}"] = (
+            config.per_layer(name)[0] if config.units else getattr(config, name)[0]
+        )
+    for i, layer in enumerate(config.layers()):
+        values.update(
+            {
+                f"tl_units_{i}": layer.units,
+                f"tl_act_{i}": layer.activation,
+                f"tl_l1_{i}": layer.l1,
+                f"tl_l2_{i}": layer.l2,
+                f"tl_drop_{i}": layer.dropout,
+                f"tl_bn_{i}": layer.batchnorm,
+            }
+        )
+    for key, value in values.items():
+        if overwrite or key not in st.session_state:
+            st.session_state[key] = value
+
+
+def _regularization_inputs(suffix: str, container) -> tuple[float, float, float, bool]:
+    c1, c2 = container.columns(2)
+    l1 = c1.number_input("L1 λ", 0.0, 1.0, step=0.0005, format="%.4f", key=f"tl_l1{suffix}")
+    l2 = c2.number_input("L2 λ", 0.0, 1.0, step=0.0005, format="%.4f", key=f"tl_l2{suffix}")
+    drop = container.slider(
+        "Dropout p (after activation)", 0.0, 0.9, step=0.05, key=f"tl_drop{suffix}"
+    )
+    bn = container.checkbox("Batch normalization", key=f"tl_bn{suffix}")
+    return l1, l2, drop, bn
+
+
+def _layers(container) -> list[LayerSpec]:
+    count = container.number_input("Hidden layers", 0, MAX_LAYERS, step=1, key="tl_layers")
+    same = container.toggle("Same regularization for every layer", key="tl_same")
+    shared = _regularization_inputs("", container) if same else None
+    layers = []
+    for i in range(int(count)):
+        for short, default in LAYER_DEFAULTS.items():  # a new layer copies the one above
+            previous = st.session_state.get(f"tl_{short}_{i - 1}", default)
+            st.session_state.setdefault(f"tl_{short}_{i}", previous)
+        box = container.expander(f"Layer {i + 1}", expanded=not same or i == 0)
+        c1, c2 = box.columns(2)
+        units = c1.number_input("Units", 1, 4096, step=8, key=f"tl_units_{i}")
+        activation = c2.selectbox("Activation", ACTIVATIONS, key=f"tl_act_{i}")
+        regs = shared if shared else _regularization_inputs(f"_{i}", box)
+        layers.append(LayerSpec(int(units), activation, *regs))
+    return layers
+
+
+def training_sidebar() -> TrainingConfig:
+    """All Training Lab inputs, laid out in the sidebar; returns the config they describe."""
+    sb = st.sidebar
+    sb.header("Data")
+    dataset = sb.selectbox(
+        "Dataset", list(DATASETS), key="tl_dataset", format_func=lambda n: DATASETS[n].title
+    )
+    info = DATASETS[dataset]
+    if info.kind == "points":
+        sb.slider("Samples", 100, 5000, step=50, key="tl_n")
+        sb.slider("Noise", 0.0, 1.0, step=0.05, key="tl_noise")
+    if info.kind == "text":
+        sb.select_slider("Vocabulary (top-N words)", [1000, 2000, 5000, 10000], key="tl_words")
+    sb.number_input("Training subset (0 = all)", 0, 100_000, step=100, key="tl_subset")
+    c1, c2 = sb.columns(2)
+    c1.slider("Validation", 0.05, 0.5, step=0.05, key="tl_val")
+    c2.slider("Test", 0.05, 0.5, step=0.05, key="tl_test")
+
+    sb.header("Model")
+    if info.image_shape is not None:
+        sb.radio(
+            "Architecture", ("mlp", "cnn"), key="tl_arch", horizontal=True, format_func=str.upper
+        )
+        if st.session_state.tl_arch == "cnn":
+            sb.text_input(
+                "Conv blocks (filters, comma-separated)",
+                key="tl_conv",
+                help="Each block: Conv2D 3×3 ReLU, then MaxPooling 2×2.",
+            )
+            sb.slider("Dropout after each pooling", 0.0, 0.9, step=0.05, key="tl_cdrop")
+            sb.checkbox("Batch normalization in conv blocks", key="tl_cbn")
+    layers = _layers(sb)
+    sb.radio(
+        "Batch norm position",
+        BATCHNORM_POSITIONS,
+        key="tl_bnpos",
+        horizontal=True,
+        format_func=lambda p: f"{p} activation",
+    )
+
+    sb.header("Training")
+    sb.selectbox("Optimizer", list(OPTIMIZERS), key="tl_opt", format_func=OPTIMIZERS.get)
+    sb.number_input("Learning rate", 1e-6, 10.0, step=1e-4, format="%.5f", key="tl_lr")
+    if st.session_state.tl_opt == "sgd":
+        sb.slider("Momentum", 0.0, 0.99, step=0.01, key="tl_mom")
+        sb.checkbox("Nesterov", key="tl_nest")
+    c1, c2 = sb.columns(2)
+    c1.number_input("Batch size", 1, 8192, step=16, key="tl_bs")
+    c2.number_input("Epochs", 1, 10_000, step=5, key="tl_epochs")
+    sb.number_input("Seed", 0, 2**31 - 1, step=1, key="tl_seed")
+    if sb.checkbox("Early stopping", key="tl_es"):
+        sb.selectbox("Monitor", MONITORS, key="tl_esm")
+        sb.number_input("Patience", 0, 1000, step=1, key="tl_esp")
+        sb.checkbox("Restore best weights", key="tl_esr")
+    return _read_config(layers)
+
+
+def _read_config(layers: list[LayerSpec]) -> TrainingConfig:
+    state = st.session_state
+    values = {name: state[key] for key, name in SCALARS.items() if key in state}
+    if state.get("tl_opt") != "sgd":
+        values.update(momentum=0.0, nesterov=False)
+    try:
+        filters = tuple(int(p) for p in str(state.get("tl_conv", "")).split(",") if p.strip())
+    except ValueError:
+        st.sidebar.warning("Conv blocks must be whole numbers separated by commas.")
+        filters = TrainingConfig().conv_filters
+    if filters:
+        values["conv_filters"] = filters
+    return TrainingConfig(**values).with_layers(layers)

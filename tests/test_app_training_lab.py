@@ -1,0 +1,72 @@
+"""AppTest: the Training Lab renders, Train starts a real job, the chart then holds the epochs."""
+
+import json
+import time
+
+from streamlit.testing.v1 import AppTest
+
+
+def open_lab(params=None) -> AppTest:
+    at = AppTest.from_file("../app.py", default_timeout=120)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page("pages/training_lab.py")
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def chart_specs(at: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def test_home_renders_and_links_the_lab():
+    at = AppTest.from_file("../app.py", default_timeout=60).run()
+    assert not at.exception
+    assert at.title[0].value == "Regularization Lab"
+
+
+def test_lab_renders_with_defaults():
+    at = open_lab()
+    assert at.title[0].value == "Training Lab"
+    assert at.button(key="tl_train").disabled is False
+    assert at.button(key="tl_stop").disabled is True
+    assert at.selectbox(key="tl_dataset").value == "digits"
+
+
+def test_train_runs_to_completion_and_chart_holds_every_epoch():
+    at = open_lab({"ep": "6"})
+    at.button(key="tl_train").click().run()
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        at.run()
+        if any("Finished" in s.value for s in at.success):
+            break
+        time.sleep(0.5)
+    assert any("Finished" in s.value for s in at.success), [e.value for e in at.error]
+    loss = next(s for s in chart_specs(at) if "Loss" in s["layout"]["title"]["text"])
+    train = next(t for t in loss["data"] if t["name"] == "train")
+    assert train["x"] == [1, 2, 3, 4, 5, 6]
+    assert any("test accuracy" in m.label for m in at.metric)
+
+
+def test_bad_url_values_show_notices_not_tracebacks():
+    at = open_lab({"lr": "zero", "drop": "1.5", "units": "x"})
+    assert not at.exception
+    notices = [w.value for w in at.warning]
+    assert len(notices) == 3 and all("ignored" in n for n in notices)
+    assert at.button(key="tl_train").disabled is False
+
+
+def test_zero_hidden_layers_disables_train_with_a_message():
+    at = open_lab()
+    at.number_input(key="tl_layers").set_value(0).run()
+    assert any("at least one hidden layer" in e.value for e in at.error)
+    assert at.button(key="tl_train").disabled is True
+
+
+def test_changing_a_widget_updates_the_url():
+    at = open_lab()
+    at.selectbox(key="tl_dataset").set_value("moons").run()
+    assert at.query_params["ds"] == "moons"

@@ -1,0 +1,40 @@
+"""Real-browser journeys (Playwright + Debian Chromium); screenshots go to docs/screenshots."""
+
+import pytest
+
+from tests.browser import PLOT_POINTS, chromium_page, shot, streamlit_server
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def app_url():
+    with streamlit_server() as url:
+        yield url
+
+
+def test_training_lab_journey(app_url):
+    with chromium_page() as page:
+        page.goto(app_url)
+        main = page.locator("[data-testid=stMain]")
+        main.get_by_text("Regularization Lab").first.wait_for(timeout=30_000)
+        shot(page, "home")
+        page.locator("[data-testid=stSidebarNav]").get_by_text("Training Lab").click()
+        main.get_by_role("heading", name="Training Lab").wait_for(timeout=30_000)
+        sidebar = page.locator("[data-testid=stSidebar]")
+        epochs = sidebar.get_by_label("Epochs")
+        epochs.fill("500")
+        epochs.press("Enter")
+        batch = sidebar.get_by_label("Batch size")
+        batch.fill("8")
+        batch.press("Enter")
+        page.wait_for_timeout(1000)
+        main.get_by_role("button", name="Train", exact=True).click()
+        page.wait_for_function(f"({PLOT_POINTS})() >= 3", timeout=90_000)
+        shot(page, "training_lab_running")
+        main.get_by_role("button", name="Stop", exact=True).click()
+        main.get_by_text("Stopped", exact=False).first.wait_for(timeout=15_000)
+        points = page.evaluate(PLOT_POINTS)
+        assert 3 <= points < 500
+        page.wait_for_timeout(500)
+        shot(page, "training_lab_stopped")

@@ -1,0 +1,90 @@
+"""Real Keras training in worker processes: results, Stop, divergence, determinism, speed plan."""
+
+import math
+
+from core.config import TrainingConfig
+from core.training import TASK, execution_plan
+from tests.test_jobs import wait_for
+
+
+def run(pool, config, owner="t", timeout=120):
+    return pool.wait(owner, pool.submit(owner, TASK, {"config": config}), timeout)
+
+
+def test_digits_mlp_learns_and_reports_everything(keras_pool):
+    job = run(keras_pool, TrainingConfig(epochs=8))
+    assert job.status == "finished", job.reason
+    assert [h["epoch"] for h in job.history] == list(range(1, 9))
+    assert job.history[-1]["val_accuracy"] > 0.85
+    result = job.result
+    assert result["test_last"]["accuracy"] > 0.85
+    assert 1 <= result["best_epoch"] <= 8
+    assert sum(map(sum, result["test_last"]["confusion"])) == result["sizes"]["test"]
+    assert [w["layer"] for w in result["weights"]] == ["dense_1", "dense_2", "output"]
+
+
+def test_penalty_is_split_from_the_data_loss(keras_pool):
+    job = run(keras_pool, TrainingConfig(dataset="moons", epochs=3, l2=(0.01,)))
+    last = job.history[-1]
+    assert last["penalty"] > 0
+    assert math.isclose(last["val_loss"], last["val_data_loss"] + last["penalty"], rel_tol=1e-6)
+    assert last["loss"] > last["data_loss"]
+
+
+def test_same_config_and_seed_give_the_same_history(keras_pool):
+    config = TrainingConfig(dataset="moons", epochs=4, dropout=(0.2,), seed=5)
+    first, second = run(keras_pool, config), run(keras_pool, config)
+    keys = ("loss", "val_loss", "accuracy", "val_accuracy")
+    assert [[h[k] for k in keys] for h in first.history] == [
+        [h[k] for k in keys] for h in second.history
+    ]
+
+
+def test_huge_learning_rate_diverges(keras_pool):
+    config = TrainingConfig(
+        optimizer="sgd", learning_rate=9.0, units=(256, 256), epochs=30, activations=("linear",)
+    )
+    job = run(keras_pool, config)
+    assert job.status == "diverged", (job.status, job.history[-1:])
+    assert "learning rate" in job.reason
+
+
+def test_stop_ends_a_real_training_run(keras_pool):
+    job_id = keras_pool.submit("t", TASK, {"config": TrainingConfig(epochs=400)})
+    assert wait_for(lambda: len(keras_pool.snapshot("t", job_id).history) >= 3, 60)
+    keras_pool.stop("t", job_id)
+    assert wait_for(lambda: not keras_pool.snapshot("t", job_id).active, 5)
+    job = keras_pool.snapshot("t", job_id)
+    assert job.status == "stopped" and len(job.history) < 400
+
+
+def test_early_stopping_and_best_checkpoint(keras_pool):
+    config = TrainingConfig(
+        dataset="moons",
+        n_samples=200,
+        units=(256, 256),
+        epochs=200,
+        early_stopping=True,
+        es_patience=2,
+        learning_rate=0.01,
+    )
+    job = run(keras_pool, config)
+    result = job.result
+    assert result["early_stopped"] and result["epochs_run"] < 200
+    assert result["best_epoch"] == result["epochs_run"] - 2
+    assert result["final"] == "best"
+
+
+def test_decision_boundary_is_sent_for_points(keras_pool):
+    job = run(keras_pool, TrainingConfig(dataset="circles", epochs=2))
+    boundary = job.live["boundary"]
+    assert boundary["p"].shape == (len(boundary["y"]), len(boundary["x"]))
+    assert 0.0 <= float(boundary["p"].min()) <= float(boundary["p"].max()) <= 1.0
+
+
+def test_execution_plan_cuts_epochs_into_equal_chunks():
+    per_call, steps = execution_plan(1150, 32, 10_000)
+    assert (per_call, steps) == (36, 36)
+    per_call, steps = execution_plan(50_000, 32, 200_000_000)
+    assert steps % per_call == 0 and steps >= math.ceil(50_000 / 32)
+    assert steps - math.ceil(50_000 / 32) < steps // per_call
