@@ -9,6 +9,9 @@ st.set_page_config(page_title="Regularization Lab", page_icon=":material/science
 PAGES = {
     "Overview": [st.Page("pages/home.py", title="Home", icon=":material/home:", default=True)],
     "Train": [st.Page("pages/training_lab.py", title="Training Lab", icon=":material/science:")],
+    "Concepts": [
+        st.Page("pages/backprop.py", title="Backprop step-through", icon=":material/account_tree:"),
+    ],
 }
 
 job_manager()  # start the workers now, so TensorFlow is loaded before the first Train click

@@ -69,10 +69,13 @@ def main() -> None:
         ("first point in record, warm pool (s)", statistics.median(firsts), max(firsts)),
         ("first point in record, cold worker baseline (s)", cold_first, cold_first),
         ("epoch end -> record (s)", median_delivery, worst_delivery),
-        (f"epoch end -> chart, bound = record + poll {POLL} s (s)",
-         median_delivery + POLL, worst_delivery + POLL),
+        (
+            f"epoch end -> chart, bound = record + poll {POLL} s (s)",
+            median_delivery + POLL,
+            worst_delivery + POLL,
+        ),
         ("Stop -> status stopped (s)", statistics.median(stops), max(stops)),
-    ]  # fmt: skip
+    ]
     print(f"{'measure':<52} {'median':>8} {'worst':>8}")
     for label, median, worst in rows:
         print(f"{label:<52} {median:>8.3f} {worst:>8.3f}")

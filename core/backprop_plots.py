@@ -1,0 +1,94 @@
+"""Figures for the backprop page: the 2-2-1 network diagram and the error over iterations."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+POSITIONS = {"x1": (0, 0.8), "x2": (0, 0.2), "n3": (1, 0.8), "n4": (1, 0.2), "n5": (2, 0.5)}
+EDGES = {
+    "w13": ("x1", "n3"),
+    "w23": ("x2", "n3"),
+    "w14": ("x1", "n4"),
+    "w24": ("x2", "n4"),
+    "w35": ("n3", "n5"),
+    "w45": ("n4", "n5"),
+}
+LABEL_AT = {"w13": 0.25, "w23": 0.25, "w14": 0.25, "w24": 0.25, "w35": 0.5, "w45": 0.5}
+HOT, COLD = "#ff7f0e", "#9aa5b1"
+
+
+def network_figure(
+    weights: dict[str, float], node_text: dict[str, str], touches: tuple[str, ...] = ()
+) -> go.Figure:
+    """Neurons and weights; what the current step touches is orange and thick."""
+    fig = go.Figure()
+    for name, (a, b) in EDGES.items():
+        (x0, y0), (x1, y1) = POSITIONS[a], POSITIONS[b]
+        hot = name in touches
+        fig.add_scatter(
+            x=[x0, x1],
+            y=[y0, y1],
+            mode="lines",
+            hoverinfo="skip",
+            line={"color": HOT if hot else COLD, "width": 5 if hot else 2},
+        )
+        t = LABEL_AT[name]
+        fig.add_annotation(
+            x=x0 + (x1 - x0) * t,
+            y=y0 + (y1 - y0) * t + 0.05,
+            text=f"<b>{name}</b> = {weights[name]:.4f}",
+            showarrow=False,
+            font={"color": HOT if hot else "#333", "size": 13},
+            bgcolor="rgba(255,255,255,0.85)",
+        )
+    names = list(POSITIONS)
+    fig.add_scatter(
+        x=[POSITIONS[n][0] for n in names],
+        y=[POSITIONS[n][1] for n in names],
+        mode="markers+text",
+        text=[node_text.get(n, n) for n in names],
+        textposition="bottom center",
+        marker={
+            "size": 46,
+            "color": [HOT if n in touches else "#1f77b4" for n in names],
+            "line": {"color": "white", "width": 2},
+        },
+        hoverinfo="skip",
+    )
+    for n in names:
+        label = n.replace("n", "") if n.startswith("n") else n
+        fig.add_annotation(
+            x=POSITIONS[n][0],
+            y=POSITIONS[n][1],
+            text=f"<b>{label}</b>",
+            showarrow=False,
+            font={"color": "white", "size": 14},
+        )
+    fig.update_layout(
+        showlegend=False,
+        height=380,
+        template="plotly_white",
+        title={"text": "The network (orange: what this step uses or changes)", "x": 0.01},
+        margin={"l": 20, "r": 20, "t": 50, "b": 20},
+        xaxis={"visible": False, "range": [-0.35, 2.35]},
+        yaxis={"visible": False, "range": [-0.05, 1.0]},
+    )
+    return fig
+
+
+def error_figure(rows: list[dict]) -> go.Figure:
+    fig = go.Figure()
+    fig.add_scatter(
+        x=[r["iteration"] for r in rows],
+        y=[r["E"] for r in rows],
+        mode="lines+markers",
+        name="E = ½(t − o)²",
+    )
+    fig.update_layout(
+        title={"text": "Error after each update", "x": 0.01},
+        xaxis_title="iteration",
+        yaxis_title="E",
+        template="plotly_white",
+        height=340,
+    )
+    return fig
