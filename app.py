@@ -10,6 +10,9 @@ PAGES = {
     "Overview": [st.Page("pages/home.py", title="Home", icon=":material/home:", default=True)],
     "Train": [st.Page("pages/training_lab.py", title="Training Lab", icon=":material/science:")],
     "Concepts": [
+        st.Page(
+            "pages/polynomial_fit.py", title="Underfit vs overfit", icon=":material/show_chart:"
+        ),
         st.Page("pages/backprop.py", title="Backprop step-through", icon=":material/account_tree:"),
     ],
 }

@@ -115,10 +115,15 @@ def gradient_check(c: BackpropConfig) -> list[dict[str, float | str]]:
     """Engine, finite-difference and hand-rule gradients side by side, per weight."""
     engine, numeric, hand = gradients(c), numerical_gradients(c), hand_gradients(c)
     return [
-        {"weight": n, "∂E/∂w (engine)": engine[n], "finite difference": numeric[n],
-         "−δ·input (hand rule)": hand[n], "|engine − finite diff.|": abs(engine[n] - numeric[n])}
+        {
+            "weight": n,
+            "∂E/∂w (engine)": engine[n],
+            "finite difference": numeric[n],
+            "−δ·input (hand rule)": hand[n],
+            "|engine − finite diff.|": abs(engine[n] - numeric[n]),
+        }
         for n in WEIGHTS
-    ]  # fmt: skip
+    ]
 
 
 def numerical_gradients(c: BackpropConfig, h: float = 1e-6) -> dict[str, float]:
@@ -159,27 +164,71 @@ class Step:
 SIG = r"\frac{1}{1 + e^{-⟨z⟩}}"
 # (key, title, formula, formula with ⟨numbers⟩, what the step touches on the diagram)
 FORWARD_AND_DELTAS = (
-    ("z3", "Net input of hidden neuron 3", r"z_3 = w_{13} x_1 + w_{23} x_2",
-     r"z_3 = ⟨w13⟩ \times ⟨x1⟩ + ⟨w23⟩ \times ⟨x2⟩ = ⟨z3⟩", ("x1", "x2", "w13", "w23", "n3")),
-    ("a3", "Output of hidden neuron 3", r"a_3 = \sigma(z_3) = \frac{1}{1 + e^{-z_3}}",
-     r"a_3 = \frac{1}{1 + e^{-⟨z3⟩}} = ⟨a3⟩", ("n3",)),
-    ("z4", "Net input of hidden neuron 4", r"z_4 = w_{14} x_1 + w_{24} x_2",
-     r"z_4 = ⟨w14⟩ \times ⟨x1⟩ + ⟨w24⟩ \times ⟨x2⟩ = ⟨z4⟩", ("x1", "x2", "w14", "w24", "n4")),
-    ("a4", "Output of hidden neuron 4", r"a_4 = \sigma(z_4) = \frac{1}{1 + e^{-z_4}}",
-     r"a_4 = \frac{1}{1 + e^{-⟨z4⟩}} = ⟨a4⟩", ("n4",)),
-    ("z5", "Net input of output neuron 5", r"z_5 = w_{35} a_3 + w_{45} a_4",
-     r"z_5 = ⟨w35⟩ \times ⟨a3⟩ + ⟨w45⟩ \times ⟨a4⟩ = ⟨z5⟩", ("n3", "n4", "w35", "w45", "n5")),
-    ("a5", "Network output o = a5", r"o = a_5 = \sigma(z_5)",
-     r"o = \frac{1}{1 + e^{-⟨z5⟩}} = ⟨a5⟩", ("n5",)),
-    ("E", "Error", r"E = \tfrac{1}{2}(t - o)^2",
-     r"E = \tfrac{1}{2}(⟨t⟩ - ⟨a5⟩)^2 = ⟨E⟩", ("n5",)),
-    ("δ5", "Output delta", r"\delta_5 = o(1 - o)(t - o)",
-     r"\delta_5 = ⟨a5⟩(1 - ⟨a5⟩)(⟨t⟩ - ⟨a5⟩) = ⟨δ5⟩", ("n5",)),
-    ("δ3", "Hidden delta of neuron 3", r"\delta_3 = a_3(1 - a_3)\, w_{35}\, \delta_5",
-     r"\delta_3 = ⟨a3⟩(1 - ⟨a3⟩) \times ⟨w35⟩ \times ⟨δ5⟩ = ⟨δ3⟩", ("n3", "w35", "n5")),
-    ("δ4", "Hidden delta of neuron 4", r"\delta_4 = a_4(1 - a_4)\, w_{45}\, \delta_5",
-     r"\delta_4 = ⟨a4⟩(1 - ⟨a4⟩) \times ⟨w45⟩ \times ⟨δ5⟩ = ⟨δ4⟩", ("n4", "w45", "n5")),
-)  # fmt: skip
+    (
+        "z3",
+        "Net input of hidden neuron 3",
+        r"z_3 = w_{13} x_1 + w_{23} x_2",
+        r"z_3 = ⟨w13⟩ \times ⟨x1⟩ + ⟨w23⟩ \times ⟨x2⟩ = ⟨z3⟩",
+        ("x1", "x2", "w13", "w23", "n3"),
+    ),
+    (
+        "a3",
+        "Output of hidden neuron 3",
+        r"a_3 = \sigma(z_3) = \frac{1}{1 + e^{-z_3}}",
+        r"a_3 = \frac{1}{1 + e^{-⟨z3⟩}} = ⟨a3⟩",
+        ("n3",),
+    ),
+    (
+        "z4",
+        "Net input of hidden neuron 4",
+        r"z_4 = w_{14} x_1 + w_{24} x_2",
+        r"z_4 = ⟨w14⟩ \times ⟨x1⟩ + ⟨w24⟩ \times ⟨x2⟩ = ⟨z4⟩",
+        ("x1", "x2", "w14", "w24", "n4"),
+    ),
+    (
+        "a4",
+        "Output of hidden neuron 4",
+        r"a_4 = \sigma(z_4) = \frac{1}{1 + e^{-z_4}}",
+        r"a_4 = \frac{1}{1 + e^{-⟨z4⟩}} = ⟨a4⟩",
+        ("n4",),
+    ),
+    (
+        "z5",
+        "Net input of output neuron 5",
+        r"z_5 = w_{35} a_3 + w_{45} a_4",
+        r"z_5 = ⟨w35⟩ \times ⟨a3⟩ + ⟨w45⟩ \times ⟨a4⟩ = ⟨z5⟩",
+        ("n3", "n4", "w35", "w45", "n5"),
+    ),
+    (
+        "a5",
+        "Network output o = a5",
+        r"o = a_5 = \sigma(z_5)",
+        r"o = \frac{1}{1 + e^{-⟨z5⟩}} = ⟨a5⟩",
+        ("n5",),
+    ),
+    ("E", "Error", r"E = \tfrac{1}{2}(t - o)^2", r"E = \tfrac{1}{2}(⟨t⟩ - ⟨a5⟩)^2 = ⟨E⟩", ("n5",)),
+    (
+        "δ5",
+        "Output delta",
+        r"\delta_5 = o(1 - o)(t - o)",
+        r"\delta_5 = ⟨a5⟩(1 - ⟨a5⟩)(⟨t⟩ - ⟨a5⟩) = ⟨δ5⟩",
+        ("n5",),
+    ),
+    (
+        "δ3",
+        "Hidden delta of neuron 3",
+        r"\delta_3 = a_3(1 - a_3)\, w_{35}\, \delta_5",
+        r"\delta_3 = ⟨a3⟩(1 - ⟨a3⟩) \times ⟨w35⟩ \times ⟨δ5⟩ = ⟨δ3⟩",
+        ("n3", "w35", "n5"),
+    ),
+    (
+        "δ4",
+        "Hidden delta of neuron 4",
+        r"\delta_4 = a_4(1 - a_4)\, w_{45}\, \delta_5",
+        r"\delta_4 = ⟨a4⟩(1 - ⟨a4⟩) \times ⟨w45⟩ \times ⟨δ5⟩ = ⟨δ4⟩",
+        ("n4", "w45", "n5"),
+    ),
+)
 UPDATE_ORDER = ("w35", "w45", "w13", "w23", "w14", "w24")
 TEX = {"x1": "x_1", "x2": "x_2", "a3": "a_3", "a4": "a_4"}
 

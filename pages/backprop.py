@@ -54,8 +54,9 @@ def go_to(index: int) -> None:
 
 b1, b2, b3, b4 = st.columns([1, 1, 1, 3])
 b1.button("Previous", disabled=step == 0, key="bp_prev", on_click=go_to, args=(step - 1,))
-b2.button("Next", type="primary", disabled=step == last, key="bp_next", on_click=go_to,
-          args=(step + 1,))  # fmt: skip
+b2.button(
+    "Next", type="primary", disabled=step == last, key="bp_next", on_click=go_to, args=(step + 1,)
+)
 b3.button("Reset", key="bp_reset", on_click=go_to, args=(0,))
 labels = [f"{i + 1}. {s.title}" for i, s in enumerate(steps)]
 b4.selectbox("Jump to", range(len(steps)), format_func=labels.__getitem__, key="bp_step")

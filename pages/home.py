@@ -11,3 +11,13 @@ st.page_link(
     label="Training Lab: train a real Keras model live",
     icon=":material/science:",
 )
+st.page_link(
+    "pages/polynomial_fit.py",
+    label="Underfit vs overfit: polynomial fits, ridge and lasso",
+    icon=":material/show_chart:",
+)
+st.page_link(
+    "pages/backprop.py",
+    label="Backpropagation, step by step: the course's worked example",
+    icon=":material/account_tree:",
+)

@@ -8,6 +8,7 @@ from core.keras_snippet import keras_code
 from core.model_summary import shape_problem, summarize
 from core.run_records import describe, table_row
 from pages.ui import run_view
+from pages.ui.data_preview import data_preview
 from pages.ui.runtime import chart, job_manager, markdown, owner
 from pages.ui.training_widgets import seed_widgets, training_sidebar
 
@@ -51,6 +52,9 @@ right.caption(
 )
 if pool["broken"]:
     st.error(pool["broken"])
+
+with st.expander("Data preview", expanded=False):
+    data_preview(config, chart)
 
 with st.expander("Model summary", expanded=False):
     summary = summarize(config)

@@ -45,7 +45,9 @@ def test_train_runs_to_completion_and_chart_holds_every_epoch():
             break
         time.sleep(0.5)
     assert any("Finished" in s.value for s in at.success), [e.value for e in at.error]
-    loss = next(s for s in chart_specs(at) if "Loss" in s["layout"]["title"]["text"])
+    loss = next(
+        s for s in chart_specs(at) if "Loss" in s["layout"].get("title", {}).get("text", "")
+    )
     train = next(t for t in loss["data"] if t["name"] == "train")
     assert train["x"] == [1, 2, 3, 4, 5, 6]
     assert any("test accuracy" in m.label for m in at.metric)

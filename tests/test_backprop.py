@@ -10,10 +10,21 @@ from core import backprop as bp
 from core.autograd import Value
 
 COURSE = {
-    "z3": 0.7550, "a3": 0.6803, "z4": 0.6800, "a4": 0.6637, "a5": 0.6903,
-    "δ5": -0.0407, "δ3": -0.0027, "δ4": -0.0082, "w35": 0.2723, "w45": 0.8730,
-    "w13": 0.0991, "w23": 0.7976, "w14": 0.3971, "w24": 0.5926,
-}  # fmt: skip
+    "z3": 0.7550,
+    "a3": 0.6803,
+    "z4": 0.6800,
+    "a4": 0.6637,
+    "a5": 0.6903,
+    "δ5": -0.0407,
+    "δ3": -0.0027,
+    "δ4": -0.0082,
+    "w35": 0.2723,
+    "w45": 0.8730,
+    "w13": 0.0991,
+    "w23": 0.7976,
+    "w14": 0.3971,
+    "w24": 0.5926,
+}
 
 
 def test_default_example_reproduces_the_course_to_four_places():
@@ -25,9 +36,23 @@ def test_default_example_reproduces_the_course_to_four_places():
 def test_step_list_order_and_substitution():
     steps = bp.steps(bp.BackpropConfig())
     assert [s.key for s in steps] == [
-        "z3", "a3", "z4", "a4", "z5", "a5", "E", "δ5", "δ3", "δ4",
-        "w35", "w45", "w13", "w23", "w14", "w24",
-    ]  # fmt: skip
+        "z3",
+        "a3",
+        "z4",
+        "a4",
+        "z5",
+        "a5",
+        "E",
+        "δ5",
+        "δ3",
+        "δ4",
+        "w35",
+        "w45",
+        "w13",
+        "w23",
+        "w14",
+        "w24",
+    ]
     assert steps[0].substituted == r"z_3 = 0.1 \times 0.35 + 0.8 \times 0.9 = 0.7550"
     assert "0.5926" in steps[-1].substituted and "⟨" not in steps[-1].substituted
 
@@ -36,9 +61,11 @@ def random_configs(n=25):
     rng = random.Random(0)
     for _ in range(n):
         yield bp.BackpropConfig(
-            x1=rng.uniform(-2, 2), x2=rng.uniform(-2, 2), target=rng.uniform(0, 1),
+            x1=rng.uniform(-2, 2),
+            x2=rng.uniform(-2, 2),
+            target=rng.uniform(0, 1),
             **{w: rng.uniform(-3, 3) for w in bp.WEIGHTS},
-        )  # fmt: skip
+        )
 
 
 def test_engine_gradients_match_finite_differences():

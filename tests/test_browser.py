@@ -38,3 +38,33 @@ def test_training_lab_journey(app_url):
         assert 3 <= points < 500
         page.wait_for_timeout(500)
         shot(page, "training_lab_stopped")
+
+
+def test_polynomial_page(app_url):
+    with chromium_page() as page:
+        page.goto(app_url)
+        main = page.locator("[data-testid=stMain]")
+        page.locator("[data-testid=stSidebarNav]").get_by_text("Underfit vs overfit").click()
+        main.get_by_text("Three models, three diagnoses").wait_for(timeout=30_000)
+        page.wait_for_function(
+            "document.querySelectorAll('[data-testid=stMain] .js-plotly-plot').length >= 4",
+            timeout=30_000,
+        )
+        shot(page, "polynomial_fit")
+        main.get_by_text("Regularization tames a high-degree fit").scroll_into_view_if_needed()
+        page.wait_for_timeout(500)
+        shot(page, "polynomial_regularization")
+
+
+def test_backprop_click_through_to_the_last_step(app_url):
+    with chromium_page(height=1300) as page:
+        page.goto(app_url)
+        main = page.locator("[data-testid=stMain]")
+        page.locator("[data-testid=stSidebarNav]").get_by_text("Backprop step-through").click()
+        main.get_by_text("Step 1 of 16").wait_for(timeout=30_000)
+        for number in range(2, 17):
+            main.get_by_role("button", name="Next", exact=True).click()
+            main.get_by_text(f"Step {number} of 16").wait_for(timeout=15_000)
+        main.get_by_text("Old vs new weights").wait_for(timeout=15_000)
+        assert main.get_by_text("0.5926").count() >= 1
+        shot(page, "backprop_last_step")

@@ -1,0 +1,81 @@
+"""Polynomial fit: underfit, good fit and overfit, and how ridge and lasso tame a wiggly fit."""
+
+import math
+
+import streamlit as st
+
+from core import polynomial as poly
+from core import polynomial_plots as plots
+from pages.ui import page_state
+from pages.ui.runtime import chart, markdown
+
+st.title("Underfit, good fit, overfit")
+markdown("polynomial_intro")
+start = page_state.start("poly", poly.PolyConfig)
+log_alpha = math.log10(start.alpha) if start.alpha > 0 else -8.0
+st.session_state.setdefault("poly_log_alpha", min(2.0, max(-8.0, log_alpha)))
+
+sb = st.sidebar
+sb.header("Data")
+sb.radio("Curve", list(poly.CURVES), key="poly_curve", format_func=lambda c: poly.CURVES[c][0])
+sb.slider("Training samples", 8, 200, key="poly_n_samples")
+sb.slider("Noise (std)", 0.0, 0.5, step=0.01, key="poly_noise")
+sb.number_input("Seed", 0, 2**31 - 1, step=1, key="poly_seed")
+sb.slider("Cross-validation folds k", 2, 20, key="poly_folds")
+
+st.slider("Polynomial degree", 1, poly.MAX_DEGREE, key="poly_degree")
+config = page_state.read("poly", poly.PolyConfig)
+data = poly.make_data(config)
+chart(
+    plots.fit_figure(data, poly.fit(data.x_train, data.y_train, config.degree), config.curve),
+    key="poly_fit",
+)
+
+rows = poly.errors_by_degree(config, data)
+best = poly.best_degree(rows)
+st.subheader("Three models, three diagnoses")
+panel_models = [poly.fit(data.x_train, data.y_train, d) for d in (1, best, config.overfit_degree)]
+chart(
+    plots.panels_figure(data, panel_models, ["Underfit", "Good fit", "Overfit"], config.curve),
+    key="poly_panels",
+)
+markdown("polynomial_panels")
+
+st.subheader("Error against degree: the U-curve")
+chart(plots.u_curve_figure(rows, best, config.folds), key="poly_ucurve")
+markdown("polynomial_ucurve")
+
+st.subheader("Regularization tames a high-degree fit")
+c1, c2, c3 = st.columns(3)
+c1.radio(
+    "Penalty",
+    poly.PENALTIES,
+    key="poly_penalty",
+    horizontal=True,
+    format_func={"none": "none", "ridge": "ridge (L2)", "lasso": "lasso (L1)"}.get,
+)
+c2.slider("log₁₀ λ", -8.0, 2.0, step=0.25, key="poly_log_alpha")
+c3.slider("Degree to regularize", 1, poly.MAX_DEGREE, key="poly_overfit_degree")
+config = page_state.read("poly", poly.PolyConfig, alpha=10**st.session_state.poly_log_alpha)
+page_state.save("poly", config)
+
+degree = config.overfit_degree
+plain = poly.fit(data.x_train, data.y_train, degree)
+tamed = poly.fit(data.x_train, data.y_train, degree, config.penalty, config.alpha)
+left, right = st.columns(2)
+with left:
+    chart(plots.fit_figure(data, plain, config.curve), key="poly_plain")
+with right:
+    chart(plots.fit_figure(data, tamed, config.curve), key="poly_tamed")
+ridge = poly.fit(data.x_train, data.y_train, degree, "ridge", config.alpha)
+lasso = poly.fit(data.x_train, data.y_train, degree, "lasso", config.alpha)
+chart(
+    plots.coefficients_figure([plain, ridge, lasso], ["least squares", "ridge (L2)", "lasso (L1)"]),
+    key="poly_coefficients",
+)
+zeros = int((lasso.coefficients == 0).sum())
+st.caption(
+    f"At λ = {config.alpha:.2g}: ridge shrinks ‖w‖ from {plain.norm:,.1f} to {ridge.norm:,.2f}; "
+    f"lasso sets {zeros} of {degree} coefficients to exactly zero."
+)
+markdown("polynomial_regularization")

@@ -1,0 +1,45 @@
+"""AppTest: the polynomial page renders, reacts to the degree slider, keeps its URL."""
+
+import json
+
+from streamlit.testing.v1 import AppTest
+
+
+def open_page(params=None) -> AppTest:
+    at = AppTest.from_file("../app.py", default_timeout=60)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page("pages/polynomial_fit.py")
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def fitted_curve(at: AppTest) -> list[float]:
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    return next(trace["y"] for trace in spec["data"] if trace["name"] == "model")
+
+
+def test_degree_slider_changes_the_fitted_trace():
+    at = open_page()
+    before = fitted_curve(at)
+    at.slider(key="poly_degree").set_value(9).run()
+    after = fitted_curve(at)
+    assert before != after
+    assert at.query_params["deg"] == "9"
+
+
+def test_panels_u_curve_and_coefficients_render():
+    at = open_page()
+    titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+    assert any("U" in t or "complexity" in t for t in titles)
+    assert any("Coefficient" in t for t in titles)
+    assert any("exactly zero" in c.value for c in at.caption)
+
+
+def test_url_opens_the_same_view_and_bad_values_fall_back():
+    at = open_page({"deg": "7", "curve": "cosine", "noise": "lots"})
+    assert at.slider(key="poly_degree").value == 7
+    assert at.radio(key="poly_curve").value == "cosine"
+    assert len(at.warning) == 1
