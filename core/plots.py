@@ -80,6 +80,19 @@ def curves_figure(
     return fig
 
 
+def _add_points(fig: go.Figure, x: np.ndarray, y: np.ndarray) -> None:
+    """2-D samples colored by class (red 0, blue 1)."""
+    for label, color in ((0, "#b2182b"), (1, "#2166ac")):
+        mask = y == label
+        fig.add_scatter(
+            x=x[mask, 0],
+            y=x[mask, 1],
+            mode="markers",
+            name=f"class {label}",
+            marker={"color": color, "size": 6, "line": {"color": "white", "width": 0.5}},
+        )
+
+
 def boundary_figure(boundary: dict, x: np.ndarray, y: np.ndarray) -> go.Figure:
     """Predicted probability of class 1 over the plane, with the training points on top."""
     fig = go.Figure()
@@ -95,15 +108,7 @@ def boundary_figure(boundary: dict, x: np.ndarray, y: np.ndarray) -> go.Figure:
         colorbar={"title": "P(class 1)"},
         name="model",
     )
-    for label, color in ((0, "#b2182b"), (1, "#2166ac")):
-        mask = y == label
-        fig.add_scatter(
-            x=x[mask, 0],
-            y=x[mask, 1],
-            mode="markers",
-            name=f"class {label}",
-            marker={"color": color, "size": 6, "line": {"color": "white", "width": 0.5}},
-        )
+    _add_points(fig, x, y)
     _layout(fig, "Decision boundary (training points)", "x₁", "x₂", height=420)
     fig.update_yaxes(scaleanchor="x", scaleratio=1)
     return fig
@@ -111,15 +116,7 @@ def boundary_figure(boundary: dict, x: np.ndarray, y: np.ndarray) -> go.Figure:
 
 def points_figure(x: np.ndarray, y: np.ndarray, title: str = "Data") -> go.Figure:
     fig = go.Figure()
-    for label, color in ((0, "#b2182b"), (1, "#2166ac")):
-        mask = y == label
-        fig.add_scatter(
-            x=x[mask, 0],
-            y=x[mask, 1],
-            mode="markers",
-            name=f"class {label}",
-            marker={"color": color, "size": 6},
-        )
+    _add_points(fig, x, y)
     _layout(fig, title, "x₁", "x₂", height=360)
     fig.update_yaxes(scaleanchor="x", scaleratio=1)
     return fig

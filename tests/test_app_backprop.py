@@ -2,16 +2,11 @@
 
 from streamlit.testing.v1 import AppTest
 
+from tests.apptest_pages import open_page
 
-def open_page(params=None) -> AppTest:
-    at = AppTest.from_file("../app.py", default_timeout=60)
-    for key, value in (params or {}).items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page("pages/backprop.py")
-    at.run()
-    assert not at.exception, at.exception
-    return at
+
+def open_this_page(params=None) -> AppTest:
+    return open_page("pages/backprop.py", params)
 
 
 def current(at: AppTest) -> tuple[str, str]:
@@ -20,7 +15,7 @@ def current(at: AppTest) -> tuple[str, str]:
 
 
 def test_next_walks_every_step_and_previous_walks_back():
-    at = open_page()
+    at = open_this_page()
     seen = [current(at)]
     for _ in range(15):
         at.button(key="bp_next").click().run()
@@ -37,7 +32,7 @@ def test_next_walks_every_step_and_previous_walks_back():
 
 
 def test_reset_returns_to_the_start():
-    at = open_page()
+    at = open_this_page()
     for _ in range(4):
         at.button(key="bp_next").click().run()
     assert current(at)[0] == "z5"
@@ -46,21 +41,21 @@ def test_reset_returns_to_the_start():
 
 
 def test_editing_a_weight_changes_the_results():
-    at = open_page()
+    at = open_this_page()
     at.number_input(key="bp_w13").set_value(0.5).run()
     assert current(at) == ("z3", f"{0.5 * 0.35 + 0.8 * 0.9:.4f}")
     assert at.query_params["w13"] == "0.5"
 
 
 def test_url_opens_a_step_and_bad_values_fall_back():
-    at = open_page({"step": "7", "eta": "-1", "w35": "oops"})
+    at = open_this_page({"step": "7", "eta": "-1", "w35": "oops"})
     assert current(at)[0] == "δ5"
     assert len(at.warning) == 2
     assert at.number_input(key="bp_learning_rate").value == 1.0
 
 
 def test_gradient_check_and_slips_are_shown():
-    at = open_page()
+    at = open_this_page()
     table = at.dataframe[-1].value
     assert table["|engine − finite diff.|"].max() < 1e-8
     assert any("5962" in block.value for block in at.markdown)

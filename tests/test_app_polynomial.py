@@ -4,16 +4,11 @@ import json
 
 from streamlit.testing.v1 import AppTest
 
+from tests.apptest_pages import open_page
 
-def open_page(params=None) -> AppTest:
-    at = AppTest.from_file("../app.py", default_timeout=60)
-    for key, value in (params or {}).items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page("pages/polynomial_fit.py")
-    at.run()
-    assert not at.exception, at.exception
-    return at
+
+def open_this_page(params=None) -> AppTest:
+    return open_page("pages/polynomial_fit.py", params)
 
 
 def fitted_curve(at: AppTest) -> list[float]:
@@ -22,7 +17,7 @@ def fitted_curve(at: AppTest) -> list[float]:
 
 
 def test_degree_slider_changes_the_fitted_trace():
-    at = open_page()
+    at = open_this_page()
     before = fitted_curve(at)
     at.slider(key="poly_degree").set_value(9).run()
     after = fitted_curve(at)
@@ -31,7 +26,7 @@ def test_degree_slider_changes_the_fitted_trace():
 
 
 def test_panels_u_curve_and_coefficients_render():
-    at = open_page()
+    at = open_this_page()
     titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
     assert any("U" in t or "complexity" in t for t in titles)
     assert any("Coefficient" in t for t in titles)
@@ -39,7 +34,7 @@ def test_panels_u_curve_and_coefficients_render():
 
 
 def test_url_opens_the_same_view_and_bad_values_fall_back():
-    at = open_page({"deg": "7", "curve": "cosine", "noise": "lots"})
+    at = open_this_page({"deg": "7", "curve": "cosine", "noise": "lots"})
     assert at.slider(key="poly_degree").value == 7
     assert at.radio(key="poly_curve").value == "cosine"
     assert len(at.warning) == 1

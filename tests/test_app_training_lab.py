@@ -5,16 +5,11 @@ import time
 
 from streamlit.testing.v1 import AppTest
 
+from tests.apptest_pages import open_page
+
 
 def open_lab(params=None) -> AppTest:
-    at = AppTest.from_file("../app.py", default_timeout=120)
-    for key, value in (params or {}).items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page("pages/training_lab.py")
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return open_page("pages/training_lab.py", params)
 
 
 def chart_specs(at: AppTest) -> list[dict]:
