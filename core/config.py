@@ -14,6 +14,7 @@ OPTIMIZERS = {"adam": "Adam", "rmsprop": "RMSprop", "sgd": "SGD"}
 BATCHNORM_POSITIONS = ("before", "after")
 MONITORS = ("val_loss", "val_accuracy")
 ARCHITECTURES = ("mlp", "cnn")
+HOLDOUTS = ("random", "first", "last")  # which part of the training set validates
 
 
 def _env_int(name: str, default: int) -> int:
@@ -62,6 +63,7 @@ class TrainingConfig:
     vocabulary: int = spec(10_000, "words", "Vocabulary (top-N words)", lo=100, hi=20_000)
     train_subset: int = spec(0, "sub", "Training subset (0 = all)", lo=0, hi=100_000)
     val_fraction: float = spec(0.2, "val", "Validation fraction", lo=0.05, hi=0.5)
+    holdout: str = spec("random", "hold", "Validation part", choices=HOLDOUTS)
     test_fraction: float = spec(0.2, "test", "Test fraction", lo=0.05, hi=0.5)
     architecture: str = spec("mlp", "arch", "Architecture", choices=ARCHITECTURES)
     conv_filters: tuple[int, ...] = spec((32, 64), "conv", "Conv filters", lo=1, hi=512)

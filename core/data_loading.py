@@ -7,11 +7,10 @@ from functools import lru_cache
 import numpy as np
 
 from core.config import TrainingConfig
+from core.course_data import DatasetUnavailable, configured_folder, load_raw, multi_hot
 from core.datasets import Splits, load_embedded, split
 
-
-class DatasetUnavailable(Exception):
-    """A dataset could not be loaded; the message says what failed and what to do."""
+__all__ = ["DatasetUnavailable", "load_splits"]
 
 
 @lru_cache(maxsize=8)
@@ -22,21 +21,37 @@ def _embedded(name: str, n_samples: int, noise: float, seed: int):
     return x, y
 
 
-def load_arrays(config: TrainingConfig) -> tuple[np.ndarray, np.ndarray]:
-    """All samples (x, y) of the config's dataset before splitting."""
-    info = config.info
-    if info.embedded:
-        return _embedded(config.dataset, config.n_samples, config.noise, config.seed)
-    from core.course_data import load_course_arrays
+def holdout_indices(n: int, fraction: float, mode: str, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """(train, validation) indices: a seeded random holdout, or the first / last part as the
+    course does (IMDB validates on the first 10,000 reviews, MNIST on the last 10,000 images)."""
+    n_val = round(n * fraction)
+    order = np.arange(n) if mode != "random" else np.random.default_rng(seed).permutation(n)
+    if mode == "last":
+        return order[: n - n_val], order[n - n_val :]
+    return order[n_val:], order[:n_val]
 
-    return load_course_arrays(config.dataset, config.vocabulary)
+
+@lru_cache(maxsize=2)
+def _course_arrays(name: str, vocabulary: int, allow_download: bool, data_dir: str | None):
+    """Model-ready course arrays: images as float32 in [0, 1] with a channel, IMDB multi-hot."""
+    x_train, y_train, x_test, y_test = load_raw(name, vocabulary, allow_download, data_dir)
+    if name == "imdb":
+        x_train, x_test = multi_hot(x_train, vocabulary), multi_hot(x_test, vocabulary)
+    else:
+        x_train = (x_train.astype("float32") / 255.0)[..., None]
+        x_test = (x_test.astype("float32") / 255.0)[..., None]
+    return x_train, np.asarray(y_train, "int32"), x_test, np.asarray(y_test, "int32")
 
 
-def load_splits(config: TrainingConfig) -> Splits:
-    """Seeded train / validation / test parts; the training subset trims only the train part."""
-    info = config.info
-    if info.embedded:
-        x, y = load_arrays(config)
+def load_splits(
+    config: TrainingConfig, allow_download: bool = False, data_dir: str | None = None
+) -> Splits:
+    """Seeded train / validation / test parts; the training subset trims only the train part.
+
+    Course datasets keep their official test set; validation is a holdout of their training set.
+    """
+    if config.info.embedded:
+        x, y = _embedded(config.dataset, config.n_samples, config.noise, config.seed)
         return split(
             x,
             y,
@@ -45,6 +60,10 @@ def load_splits(config: TrainingConfig) -> Splits:
             train_subset=config.train_subset,
             seed=config.seed,
         )
-    from core.course_data import course_splits
-
-    return course_splits(config)
+    x_train, y_train, x_test, y_test = _course_arrays(
+        config.dataset, config.vocabulary, allow_download, data_dir or configured_folder()
+    )
+    train, val = holdout_indices(len(y_train), config.val_fraction, config.holdout, config.seed)
+    if config.train_subset:
+        train = train[: config.train_subset]
+    return Splits(x_train[train], y_train[train], x_train[val], y_train[val], x_test, y_test)

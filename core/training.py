@@ -37,9 +37,12 @@ def execution_plan(n_train: int, batch_size: int, flops_per_sample: int) -> tupl
 
 
 def _train_dataset(x, y, batch_size: int, seed: int) -> tf.data.Dataset:
-    data = tf.data.Dataset.from_tensor_slices((x, y)).cache()
-    data = data.shuffle(len(y), seed=seed, reshuffle_each_iteration=True)
-    return data.batch(batch_size).repeat().prefetch(tf.data.AUTOTUNE)
+    data = tf.data.Dataset.from_tensor_slices((x, y))
+    if x.nbytes < 64 * 2**20:  # small sets: cache; big ones are already one in-memory tensor
+        data = data.cache()
+    data = data.shuffle(len(y), seed=seed, reshuffle_each_iteration=True).batch(batch_size)
+    data = data.map(lambda xb, yb: (tf.cast(xb, tf.float32), yb))  # IMDB multi-hot is uint8
+    return data.repeat().prefetch(tf.data.AUTOTUNE)
 
 
 class Evaluator:
@@ -70,7 +73,8 @@ class Evaluator:
         loss_sum, correct, kept = 0.0, 0.0, []
         for start in range(0, len(y), self.chunk):
             part_loss, part_correct, probabilities = self._step(
-                x[start : start + self.chunk], y[start : start + self.chunk]
+                np.asarray(x[start : start + self.chunk], dtype="float32"),
+                y[start : start + self.chunk],
             )
             loss_sum += float(part_loss)
             correct += float(part_correct)
@@ -223,7 +227,7 @@ def run_training(payload: dict, reporter: Reporter) -> dict:
     config: TrainingConfig = payload["config"]
     keras.backend.clear_session()
     keras.utils.set_random_seed(config.seed)
-    splits = load_splits(config)
+    splits = load_splits(config, allow_download=True, data_dir=payload.get("data_dir"))
     model = build_model(config)
     per_call, steps = execution_plan(
         len(splits.y_train), config.batch_size, summarize(config).flops_per_sample

@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from core.config import TRAINING_TASK, TrainingConfig, problems
+from core.course_data import configured_folder
 from core.keras_snippet import keras_code
 from core.model_summary import shape_problem, summarize
 from core.run_records import describe, table_row
@@ -39,7 +40,12 @@ runs = manager.jobs(me)
 selected = st.session_state.get("tl_run")
 left, middle, right = st.columns([1, 1, 3])
 if left.button("Train", type="primary", disabled=bool(errors), key="tl_train"):
-    run_id = manager.submit(me, TRAINING_TASK, {"config": config}, label=describe(config))
+    run_id = manager.submit(
+        me,
+        TRAINING_TASK,
+        {"config": config, "data_dir": configured_folder()},
+        label=describe(config),
+    )
     st.session_state.tl_run = selected = run_id
     runs = manager.jobs(me)
 current = manager.snapshot(me, selected) if selected else None

@@ -97,6 +97,8 @@ def shot(page, name: str) -> Path:
 
 
 PLOT_POINTS = """() => {
-  const plots = document.querySelectorAll('[data-testid=stMain] .js-plotly-plot');
-  return plots.length && plots[0].data ? plots[0].data[0].x.length : 0;
+  const plots = [...document.querySelectorAll('[data-testid=stMain] .js-plotly-plot')];
+  const loss = plots.find(p => String(p.layout?.title?.text ?? '').includes('Loss'));
+  const train = loss && loss.data.find(t => t.name === 'train');
+  return train && train.x ? train.x.length : 0;
 }"""

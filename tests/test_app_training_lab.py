@@ -67,3 +67,30 @@ def test_changing_a_widget_updates_the_url():
     at = open_lab()
     at.selectbox(key="tl_dataset").set_value("moons").run()
     assert at.query_params["ds"] == "moons"
+
+
+def test_course_dataset_from_a_local_folder_previews_and_trains(tmp_path, monkeypatch):
+    from tests.course_fixtures import write_course_data
+
+    monkeypatch.setenv("REGLAB_DATA_DIR", str(write_course_data(tmp_path / "data")))
+    at = open_lab({"ds": "imdb", "words": "1000", "ep": "3", "units": "8,8", "hold": "first"})
+    previews = [
+        m.value for m in at.markdown if m.value.startswith(("**positive**", "**negative**"))
+    ]
+    assert previews and "?" in previews[0]
+    at.button(key="tl_train").click().run()
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not (at.success or at.error):
+        time.sleep(0.5)
+        at.run()
+    assert any("Finished" in s.value for s in at.success), [e.value for e in at.error]
+
+
+def test_missing_course_dataset_shows_what_to_do(tmp_path, monkeypatch):
+    monkeypatch.setenv("REGLAB_DATA_DIR", str(tmp_path / "none"))
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "none"))
+    at = open_lab({"ds": "mnist"})
+    assert not at.exception
+    assert any(
+        "MNIST is not available" in e.value and "REGLAB_DATA_DIR" in e.value for e in at.error
+    )

@@ -7,6 +7,7 @@ import streamlit as st
 
 from core import plots
 from core.config import TrainingConfig
+from core.course_data import decode_review, load_raw, word_index
 from pages.ui.run_view import cached_splits
 
 
@@ -30,3 +31,10 @@ def data_preview(config: TrainingConfig, chart) -> None:
         images = np.asarray(splits.x_train[:shown])[..., 0]
         titles = [info.class_names[int(label)] for label in splits.y_train[:shown]]
         chart(plots.images_grid_figure(images, titles), key="preview")
+    elif info.kind == "text":
+        x_train, y_train, _, _ = load_raw(config.dataset, config.vocabulary)
+        ranks = word_index()
+        for sequence, label in list(zip(x_train, y_train, strict=True))[:3]:
+            st.markdown(
+                f"**{info.class_names[int(label)]}** — {decode_review(sequence, ranks)[:600]}"
+            )

@@ -22,7 +22,7 @@ STATUS_TEXT = {
 }
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def cached_splits(config: TrainingConfig):
     """The page's own copy of a config's data (for previews and plots), once per server."""
     return load_splits(config)

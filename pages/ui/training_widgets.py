@@ -7,6 +7,7 @@ import streamlit as st
 from core.config import (
     ACTIVATIONS,
     BATCHNORM_POSITIONS,
+    HOLDOUTS,
     MONITORS,
     OPTIMIZERS,
     LayerSpec,
@@ -22,6 +23,7 @@ SCALARS = {  # widget key -> TrainingConfig field
     "tl_words": "vocabulary",
     "tl_subset": "train_subset",
     "tl_val": "val_fraction",
+    "tl_hold": "holdout",
     "tl_test": "test_fraction",
     "tl_arch": "architecture",
     "tl_cdrop": "conv_dropout",
@@ -112,9 +114,26 @@ def training_sidebar() -> TrainingConfig:
     if info.kind == "text":
         sb.select_slider("Vocabulary (top-N words)", [1000, 2000, 5000, 10000], key="tl_words")
     sb.number_input("Training subset (0 = all)", 0, 100_000, step=100, key="tl_subset")
-    c1, c2 = sb.columns(2)
-    c1.slider("Validation", 0.05, 0.5, step=0.05, key="tl_val")
-    c2.slider("Test", 0.05, 0.5, step=0.05, key="tl_test")
+    if info.embedded:
+        c1, c2 = sb.columns(2)
+        c1.slider("Validation", 0.05, 0.5, step=0.05, key="tl_val")
+        c2.slider("Test", 0.05, 0.5, step=0.05, key="tl_test")
+    else:
+        sb.slider(
+            "Validation (part of the official training set)",
+            0.05,
+            0.5,
+            step=0.01,
+            key="tl_val",
+            help="The official test set is the test set.",
+        )
+    sb.radio(
+        "Validation part",
+        HOLDOUTS,
+        key="tl_hold",
+        horizontal=True,
+        help="The course validates IMDB on its first 10,000 reviews, MNIST on its last 10,000.",
+    )
 
     sb.header("Model")
     if info.image_shape is not None:
