@@ -8,7 +8,10 @@ st.set_page_config(page_title="Regularization Lab", page_icon=":material/science
 
 PAGES = {
     "Overview": [st.Page("pages/home.py", title="Home", icon=":material/home:", default=True)],
-    "Train": [st.Page("pages/training_lab.py", title="Training Lab", icon=":material/science:")],
+    "Train": [
+        st.Page("pages/training_lab.py", title="Training Lab", icon=":material/science:"),
+        st.Page("pages/experiments.py", title="Lecture experiments", icon=":material/compare:"),
+    ],
     "Concepts": [
         st.Page(
             "pages/polynomial_fit.py", title="Underfit vs overfit", icon=":material/show_chart:"

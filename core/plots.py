@@ -186,3 +186,34 @@ def images_grid_figure(images: np.ndarray, titles: list[str], columns: int = 8) 
     )
     fig.update_annotations(font_size=11)
     return fig
+
+
+METRICS = {
+    "val_data_loss": ("validation loss (data)", "data_loss"),
+    "val_accuracy": ("validation accuracy", "accuracy"),
+}
+
+
+def overlay_figure(runs: list[tuple[str, list[dict]]], metric: str = "val_data_loss") -> go.Figure:
+    """Several runs on one chart: one color per run, validation solid, train dashed."""
+    title, train_key = METRICS[metric]
+    fig = go.Figure()
+    for index, (label, history) in enumerate(runs):
+        epochs = [h["epoch"] for h in history]
+        color = run_color(index)
+        fig.add_scatter(
+            x=epochs,
+            y=[h.get(metric) for h in history],
+            name=label,
+            line={"color": color, "dash": VAL_DASH},
+            legendgroup=label,
+        )
+        fig.add_scatter(
+            x=epochs,
+            y=[h.get(train_key) for h in history],
+            name=f"{label} (train)",
+            line={"color": color, "dash": TRAIN_DASH, "width": 1},
+            legendgroup=label,
+            showlegend=False,
+        )
+    return _layout(fig, f"{title}: solid = validation, dashed = train", "epoch", title, height=420)

@@ -68,3 +68,19 @@ def test_backprop_click_through_to_the_last_step(app_url):
         main.get_by_text("Old vs new weights").wait_for(timeout=15_000)
         assert main.get_by_text("0.5926").count() >= 1
         shot(page, "backprop_last_step")
+
+
+def test_quick_preset_overlay(app_url):
+    with chromium_page() as page:
+        page.goto(app_url)
+        main = page.locator("[data-testid=stMain]")
+        page.locator("[data-testid=stSidebarNav]").get_by_text("Lecture experiments").click()
+        main.get_by_role("heading", name="Lecture experiments").wait_for(timeout=30_000)
+        main.get_by_role("button", name="Run experiment").click()
+        page.wait_for_function(
+            """() => [...document.querySelectorAll('[data-testid=stMain] .js-plotly-plot')]
+                 .some(p => p.data?.length === 6 && p.data.every(t => t.x.length >= 30))""",
+            timeout=150_000,
+        )
+        page.wait_for_timeout(1500)
+        shot(page, "experiments_overlay")

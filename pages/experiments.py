@@ -1,0 +1,54 @@
+"""Lecture experiments: one click queues the course's comparison runs and overlays them live."""
+
+import pandas as pd
+import streamlit as st
+
+from core.config import TRAINING_TASK
+from core.course_data import configured_folder
+from core.plots import overlay_figure
+from core.presets import PRESETS
+from core.run_records import table_row
+from pages.ui.runtime import chart, job_manager, owner
+
+st.title("Lecture experiments")
+st.markdown(
+    "Each experiment queues a few runs that differ in **one** thing and overlays their curves. "
+    "**Quick** shrinks them (fewer epochs, a training subset) to finish in about a minute on "
+    "2 cores; **course size** reproduces the lecture."
+)
+manager, me = job_manager(), owner()
+key = st.selectbox(
+    "Experiment", list(PRESETS), format_func=lambda k: PRESETS[k].title, key="ex_preset"
+)
+preset = PRESETS[key]
+size = st.radio("Size", ("quick", "course size"), horizontal=True, key="ex_size")
+st.info(f"**What to notice:** {preset.notice}")
+groups = st.session_state.setdefault("ex_groups", {})
+if st.button("Run experiment", type="primary", key="ex_run"):
+    groups[key] = [
+        manager.submit(
+            me, TRAINING_TASK, {"config": config, "data_dir": configured_folder()}, label=f"{label}"
+        )
+        for label, config in preset.configs(quick=size == "quick")
+    ]
+
+
+def overlay(run_ids: list[str]) -> None:
+    jobs = [job for job in (manager.snapshot(me, i) for i in run_ids) if job is not None]
+    metric = st.radio(
+        "Metric",
+        ("val_data_loss", "val_accuracy"),
+        horizontal=True,
+        key="ex_metric",
+        format_func={"val_data_loss": "loss", "val_accuracy": "accuracy"}.get,
+    )
+    chart(overlay_figure([(job.label, job.history) for job in jobs], metric), key="ex_overlay")
+    st.dataframe(pd.DataFrame([table_row(job) for job in jobs]), hide_index=True)
+    for job in jobs:
+        if job.status in ("failed", "diverged"):
+            st.error(f"{job.label}: {job.reason}")
+
+
+if key in groups:
+    active = any((job := manager.snapshot(me, i)) is not None and job.active for i in groups[key])
+    st.fragment(run_every=1.0 if active else None)(overlay)(groups[key])

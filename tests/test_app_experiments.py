@@ -1,0 +1,34 @@
+"""AppTest: a lecture experiment queues its runs and overlays them."""
+
+import json
+import time
+
+from core.plots import overlay_figure
+from tests.apptest_pages import open_page
+
+
+def test_overlay_has_a_solid_and_a_dashed_trace_per_run():
+    history = [{"epoch": 1, "val_data_loss": 0.5, "data_loss": 0.4}]
+    fig = overlay_figure([("a", history), ("b", history)])
+    names = [t.name for t in fig.data]
+    assert names == ["a", "a (train)", "b", "b (train)"]
+    assert [t.line.dash for t in fig.data] == ["solid", "dash", "solid", "dash"]
+    assert fig.data[0].line.color == fig.data[1].line.color != fig.data[2].line.color
+
+
+def test_offline_preset_runs_and_overlays_every_run():
+    at = open_page("pages/experiments.py")
+    at.selectbox(key="ex_preset").set_value("digits_regularization").run()
+    at.button(key="ex_run").click().run()
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        at.run()
+        statuses = list(at.dataframe[0].value["status"]) if at.dataframe else []
+        if statuses and all(s == "finished" for s in statuses):
+            break
+        time.sleep(1)
+    assert statuses == ["finished"] * 3
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    solid = [t["name"] for t in spec["data"] if t.get("showlegend", True)]
+    assert solid == ["none", "L2 0.001", "dropout 0.5"]
+    assert all(len(t["x"]) == 30 for t in spec["data"])
