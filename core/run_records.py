@@ -126,3 +126,23 @@ def record_from_json(text: str) -> tuple[JobRecord, list[str]]:
         result=document.get("result") or None,
     )
     return record, notices
+
+
+def runs_json(jobs: list[JobRecord]) -> str:
+    """Several runs in one file: a JSON list of run_json documents."""
+    return "[" + ",\n".join(run_json(job) for job in jobs) + "]"
+
+
+def records_from_json(text: str) -> tuple[list[JobRecord], list[str]]:
+    """One run or a list of runs, as exported; raises ValueError with a clear message."""
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ValueError(f"This file is not JSON ({error.msg}).") from error
+    documents = document if isinstance(document, list) else [document]
+    records, notices = [], []
+    for item in documents:
+        record, found = record_from_json(json.dumps(item))
+        records.append(record)
+        notices += found
+    return records, notices

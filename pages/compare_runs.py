@@ -1,0 +1,62 @@
+"""Compare runs: overlay any of this session's runs, sort them, export, import and delete."""
+
+import pandas as pd
+import streamlit as st
+
+from core.plots import overlay_figure
+from core.run_records import history_csv, records_from_json, runs_json, table_row
+from pages.ui.runtime import chart, job_manager, owner
+
+st.title("Compare runs")
+manager, me = job_manager(), owner()
+
+with st.expander("Import runs (JSON exported from this app)"):
+    upload = st.file_uploader("Run JSON", type="json", key="cr_upload")
+    if upload is not None and st.session_state.get("cr_imported") != upload.file_id:
+        try:
+            records, notices = records_from_json(upload.getvalue().decode("utf-8", "replace"))
+        except ValueError as error:
+            st.error(str(error))
+        else:
+            for record in records:
+                manager.adopt(me, record)
+            st.session_state.cr_imported = upload.file_id
+            st.success(f"Imported {len(records)} run(s).")
+            for notice in notices:
+                st.warning(notice)
+
+runs = [job for job in manager.jobs(me) if job.history]
+if not runs:
+    st.info("No runs yet: train in the Training Lab or run a lecture experiment, then come back.")
+    st.stop()
+
+labels = {job.id: f"{job.id} · {job.label}" for job in runs}
+chosen = st.multiselect(
+    "Runs", list(labels), default=list(labels)[-3:], key="cr_runs", format_func=labels.get
+)
+metric = st.radio(
+    "Metric",
+    ("val_data_loss", "val_accuracy"),
+    horizontal=True,
+    key="cr_metric",
+    format_func={"val_data_loss": "loss", "val_accuracy": "accuracy"}.get,
+)
+selected = [job for job in runs if job.id in chosen]
+chart(overlay_figure([(labels[job.id], job.history) for job in selected], metric), key="cr_overlay")
+
+st.subheader("All runs (click a column to sort)")
+st.dataframe(pd.DataFrame([table_row(job) for job in runs]), hide_index=True)
+
+c1, c2, c3 = st.columns(3)
+c1.download_button(
+    "All runs (JSON)", runs_json(runs), "runs.json", "application/json", key="cr_all_json"
+)
+if selected:
+    first = selected[0]
+    c2.download_button(
+        f"{first.id} history (CSV)", history_csv(first), f"{first.id}.csv", "text/csv", key="cr_csv"
+    )
+if c3.button("Delete selected runs", key="cr_delete", disabled=not selected):
+    for job in selected:
+        manager.delete(me, job.id)
+    st.rerun()

@@ -1,0 +1,88 @@
+"""Compare runs: export → import round trip, and the page's overlay follows the selection."""
+
+import json
+
+from streamlit.testing.v1 import AppTest
+
+from core.config import TrainingConfig
+from core.jobs import JobRecord
+from core.run_records import records_from_json, run_json, runs_json
+
+
+def sample_run(number: int, label: str) -> JobRecord:
+    history = [
+        {
+            "epoch": e,
+            "loss": 1 / e,
+            "data_loss": 0.9 / e,
+            "penalty": 0.1 / e,
+            "accuracy": 0.5 + e / 100,
+            "val_loss": 1.1 / e + e / 50,
+            "val_data_loss": 1.0 / e + e / 50,
+            "val_accuracy": 0.45 + e / 100,
+            "seconds": 0.01,
+        }
+        for e in range(1, 6)
+    ]
+    result = {
+        "test_last": {"accuracy": 0.8, "data_loss": 0.5, "confusion": [[3, 1], [0, 4]]},
+        "test_best": {"accuracy": 0.85, "data_loss": 0.4, "confusion": [[4, 0], [1, 3]]},
+        "best_epoch": 3,
+        "final": "last",
+    }
+    config = TrainingConfig(dataset="moons", units=(8, 4), l2=(0.01,), seed=number)
+    return JobRecord(
+        f"run-{number}",
+        number,
+        "someone",
+        "core.training:run_training",
+        label,
+        {"config": config},
+        status="finished",
+        history=history,
+        result=result,
+    )
+
+
+def test_export_import_round_trips_a_run_exactly():
+    original = sample_run(7, "L2 run")
+    (imported,), notices = records_from_json(run_json(original))
+    assert notices == []
+    assert imported.history == original.history
+    assert imported.result == original.result
+    assert imported.payload["config"] == original.payload["config"]
+    assert imported.label == "L2 run" and imported.status == "finished"
+    assert json.loads(run_json(imported)) == json.loads(run_json(original))
+
+
+def test_import_of_many_runs_and_bad_files():
+    runs, _ = records_from_json(runs_json([sample_run(1, "a"), sample_run(2, "b")]))
+    assert [r.label for r in runs] == ["a", "b"]
+    for bad in ("not json", '{"format": "something else"}'):
+        try:
+            records_from_json(bad)
+        except ValueError as error:
+            assert "JSON" in str(error) or "export" in str(error)
+        else:
+            raise AssertionError("bad file accepted")
+
+
+def test_page_overlays_the_selected_runs():
+    from pages.ui.runtime import job_manager
+
+    manager = job_manager()
+    ids = [manager.adopt("compare-tester", sample_run(i, f"run {i}")) for i in range(4)]
+    at = AppTest.from_file("../app.py", default_timeout=60)
+    at.session_state["owner"] = "compare-tester"
+    at.run()
+    at.switch_page("pages/compare_runs.py")
+    at.run()
+    assert not at.exception
+    assert at.multiselect(key="cr_runs").value == ids[-3:]
+    at.multiselect(key="cr_runs").set_value([ids[0], ids[2]]).run()
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    shown = [t["name"] for t in spec["data"] if t.get("showlegend", True)]
+    assert shown == [f"{ids[0]} · run 0", f"{ids[2]} · run 2"]
+    assert len(at.dataframe[0].value) == 4
+    at.button(key="cr_delete").click().run()
+    assert len(at.dataframe[0].value) == 2
