@@ -5,6 +5,7 @@ import streamlit as st
 
 from core.plots import overlay_figure
 from core.run_records import history_csv, records_from_json, runs_json, table_row
+from pages.ui.run_view import metric_choice
 from pages.ui.runtime import chart, job_manager, owner
 
 st.title("Compare runs")
@@ -34,13 +35,7 @@ labels = {job.id: f"{job.id} · {job.label}" for job in runs}
 chosen = st.multiselect(
     "Runs", list(labels), default=list(labels)[-3:], key="cr_runs", format_func=labels.get
 )
-metric = st.radio(
-    "Metric",
-    ("val_data_loss", "val_accuracy"),
-    horizontal=True,
-    key="cr_metric",
-    format_func={"val_data_loss": "loss", "val_accuracy": "accuracy"}.get,
-)
+metric = metric_choice("cr_metric")
 selected = [job for job in runs if job.id in chosen]
 chart(overlay_figure([(labels[job.id], job.history) for job in selected], metric), key="cr_overlay")
 

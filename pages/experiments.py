@@ -8,6 +8,7 @@ from core.course_data import configured_folder
 from core.plots import overlay_figure
 from core.presets import PRESETS
 from core.run_records import table_row
+from pages.ui.run_view import metric_choice
 from pages.ui.runtime import chart, job_manager, owner
 
 st.title("Lecture experiments")
@@ -35,13 +36,7 @@ if st.button("Run experiment", type="primary", key="ex_run"):
 
 def overlay(run_ids: list[str]) -> None:
     jobs = [job for job in (manager.snapshot(me, i) for i in run_ids) if job is not None]
-    metric = st.radio(
-        "Metric",
-        ("val_data_loss", "val_accuracy"),
-        horizontal=True,
-        key="ex_metric",
-        format_func={"val_data_loss": "loss", "val_accuracy": "accuracy"}.get,
-    )
+    metric = metric_choice("ex_metric")
     chart(overlay_figure([(job.label, job.history) for job in jobs], metric), key="ex_overlay")
     st.dataframe(pd.DataFrame([table_row(job) for job in jobs]), hide_index=True)
     for job in jobs:

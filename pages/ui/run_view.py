@@ -167,3 +167,9 @@ def downloads(job: JobRecord) -> None:
     c2.download_button(
         "Run (JSON)", run_json(job), f"{job.id}.json", "application/json", key=f"json_{job.id}"
     )
+
+
+def metric_choice(key: str) -> str:
+    """Which curves to overlay: validation loss (data part) or validation accuracy."""
+    names = {"val_data_loss": "loss", "val_accuracy": "accuracy"}
+    return st.radio("Metric", tuple(names), horizontal=True, key=key, format_func=names.get)
