@@ -15,6 +15,10 @@ PAGES = {
             "pages/compare_runs.py", title="Compare runs", icon=":material/stacked_line_chart:"
         ),
     ],
+    "Validate and tune": [
+        st.Page("pages/kfold.py", title="K-fold validation", icon=":material/view_week:"),
+        st.Page("pages/search.py", title="Hyperparameter search", icon=":material/tune:"),
+    ],
     "Concepts": [
         st.Page(
             "pages/polynomial_fit.py", title="Underfit vs overfit", icon=":material/show_chart:"

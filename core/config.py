@@ -31,6 +31,8 @@ class Caps:
     max_params: int = 10_000_000
     max_epochs: int = 500
     max_samples: int = 20_000
+    max_trials: int = 100
+    max_jobs: int = 8  # active (queued or running) jobs per session
 
     @classmethod
     def from_env(cls) -> Caps:
@@ -38,6 +40,8 @@ class Caps:
             _env_int("REGLAB_MAX_PARAMS", cls.max_params),
             _env_int("REGLAB_MAX_EPOCHS", cls.max_epochs),
             _env_int("REGLAB_MAX_SAMPLES", cls.max_samples),
+            _env_int("REGLAB_MAX_TRIALS", cls.max_trials),
+            _env_int("REGLAB_MAX_JOBS", cls.max_jobs),
         )
 
 

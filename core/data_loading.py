@@ -10,7 +10,7 @@ from core.config import TrainingConfig
 from core.course_data import DatasetUnavailable, configured_folder, load_raw, multi_hot
 from core.datasets import Splits, load_embedded, split
 
-__all__ = ["DatasetUnavailable", "load_splits"]
+__all__ = ["DatasetUnavailable", "load_splits", "training_pool"]
 
 
 @lru_cache(maxsize=8)
@@ -67,3 +67,19 @@ def load_splits(
     if config.train_subset:
         train = train[: config.train_subset]
     return Splits(x_train[train], y_train[train], x_train[val], y_train[val], x_test, y_test)
+
+
+def training_pool(
+    config: TrainingConfig, allow_download: bool = False, data_dir: str | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(x, y, x_test, y_test): every example training may use (no holdout), and the test set.
+
+    K-fold validation cuts its folds from the first part; the test set stays untouched.
+    """
+    if config.info.embedded:
+        x, y = _embedded(config.dataset, config.n_samples, config.noise, config.seed)
+        parts = split(x, y, val_fraction=0.0, test_fraction=config.test_fraction, seed=config.seed)
+        return parts.x_train, parts.y_train, parts.x_test, parts.y_test
+    return _course_arrays(
+        config.dataset, config.vocabulary, allow_download, data_dir or configured_folder()
+    )

@@ -22,10 +22,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core import worker as worker_module
+from core.config import Caps
 
 ACTIVE = ("queued", "running")
 MAX_FAILED_STARTS = 3
 DONE = ("finished", "stopped", "failed", "diverged")
+
+
+class JobLimitReached(RuntimeError):
+    """A session already has as many active jobs as the server allows."""
 
 
 @contextlib.contextmanager
@@ -73,6 +78,7 @@ class JobRecord:
     stop_requested: float | None = None
     queue_position: int = 0
     worker: int | None = None
+    stop_grace: float | None = None  # None: the pool's; longer for jobs that stop at a boundary
 
     @property
     def active(self) -> bool:
@@ -104,8 +110,10 @@ class JobManager:
         stop_grace: float = 0.8,
         keep_per_owner: int = 60,
         startup: str = worker_module.STARTUP,
+        max_active_per_owner: int | None = None,
     ) -> None:
         self.pool_size = pool_size or default_pool_size()
+        self.max_active_per_owner = max_active_per_owner or Caps.from_env().max_jobs
         self.stop_grace = stop_grace
         self.keep_per_owner = keep_per_owner
         self._startup = startup
@@ -128,24 +136,48 @@ class JobManager:
         self._pump_thread.start()
 
     # ---- public API -------------------------------------------------------------------
-    def submit(self, owner: str, task: str, payload: Any, label: str = "") -> str:
-        """Queue a job; returns its id. task is 'module:function' run in a worker."""
+    def submit(
+        self,
+        owner: str,
+        task: str,
+        payload: Any,
+        label: str = "",
+        *,
+        stop_grace: float | None = None,
+    ) -> str:
+        """Queue a job; returns its id. task is 'module:function' run in a worker.
+
+        Raises JobLimitReached when the owner already has the server's cap of active jobs.
+        """
         with self._lock:
+            active = sum(j.owner == owner and j.active for j in self._jobs.values())
+            if active >= self.max_active_per_owner:
+                raise JobLimitReached(
+                    f"You already have {active} jobs queued or running, the most this server "
+                    "allows per learner. Wait for one to finish or stop one."
+                )
             number = next(self._numbers)
             job_id = f"run-{number}"
-            self._jobs[number] = JobRecord(job_id, number, owner, task, label or job_id, payload)
+            self._jobs[number] = JobRecord(
+                job_id, number, owner, task, label or job_id, payload, stop_grace=stop_grace
+            )
             self._ids[job_id] = number
             self._queue.append(number)
             self._forget_old(owner)
             self._dispatch()
         return job_id
 
-    def stop(self, owner: str, job_id: str) -> bool:
-        """Stop a queued job at once, or ask a running one to stop (killed after the grace)."""
+    def stop(self, owner: str, job_id: str, now: bool = False) -> bool:
+        """Stop a queued job at once, or ask a running one to stop (killed after the grace).
+
+        `now` drops a job's own longer grace: a second Stop that cannot wait.
+        """
         with self._lock:
             job = self._own(owner, job_id)
             if job is None or not job.active:
                 return False
+            if now:
+                job.stop_grace = None
             if job.status == "queued":
                 self._queue.remove(job.number)
                 self._end(job, "stopped", "Stopped before it started.")
@@ -160,10 +192,14 @@ class JobManager:
             job = self._own(owner, job_id)
             return self._copy(job) if job else None
 
-    def jobs(self, owner: str) -> list[JobRecord]:
-        """Copies of the owner's jobs, oldest first."""
+    def jobs(self, owner: str, task: str | None = None) -> list[JobRecord]:
+        """Copies of the owner's jobs (of one task, if given), oldest first."""
         with self._lock:
-            return [self._copy(j) for j in self._jobs.values() if j.owner == owner]
+            return [
+                self._copy(j)
+                for j in self._jobs.values()
+                if j.owner == owner and task in (None, j.task)
+            ]
 
     def delete(self, owner: str, job_id: str) -> bool:
         with self._lock:
@@ -325,12 +361,15 @@ class JobManager:
                 code = w.process.exitcode
                 why = "likely out of memory" if code in (-9, 137) else f"exit code {code}"
                 self._replace(w, "failed", f"The worker process died ({why}); it was replaced.")
-            elif job and job.stop_requested and now - job.stop_requested > self.stop_grace:
+            elif job and job.stop_requested and now - job.stop_requested > self._grace(job):
                 self._replace(
                     w,
                     "stopped",
                     "Stopped (the job did not stop by itself, so its worker was restarted).",
                 )
+
+    def _grace(self, job: JobRecord) -> float:
+        return self.stop_grace if job.stop_grace is None else job.stop_grace
 
     def _pump(self) -> None:
         while not self._closed:

@@ -23,7 +23,7 @@ class PolyConfig:
     """The polynomial page's settings; all of them live in the URL."""
 
     curve: str = spec("parabola", "curve", "Curve", choices=tuple(CURVES))
-    n_samples: int = spec(30, "n", "Samples", lo=8, hi=500)
+    n_samples: int = spec(30, "n", "Samples", lo=8, hi=200)
     noise: float = spec(0.1, "noise", "Noise", lo=0, hi=1)
     seed: int = spec(1, "seed", "Seed", lo=0, hi=2**31 - 1)
     degree: int = spec(2, "deg", "Degree", lo=1, hi=MAX_DEGREE)

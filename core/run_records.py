@@ -8,7 +8,7 @@ import json
 import math
 from dataclasses import asdict
 
-from core.config import TrainingConfig
+from core.config import TRAINING_TASK, TrainingConfig
 from core.jobs import JobRecord
 from core.plots import best_epoch
 
@@ -117,7 +117,7 @@ def record_from_json(text: str) -> tuple[JobRecord, list[str]]:
         id=str(document.get("id", "imported")),
         number=0,
         owner="",
-        task="imported",
+        task=TRAINING_TASK,  # a training run, trained elsewhere
         label=str(document.get("label", "imported run")),
         payload={"config": config},
         status=str(document.get("status", "finished")),

@@ -101,14 +101,25 @@ class LiveReport(keras.callbacks.Callback):
     It runs first among the callbacks, so EarlyStopping sees the val_* values it writes.
     """
 
-    def __init__(self, reporter: Reporter, config: TrainingConfig, splits, steps: int) -> None:
+    def __init__(
+        self,
+        reporter: Reporter,
+        config: TrainingConfig,
+        splits,
+        steps: int,
+        *,
+        epochs: int,
+        boundary: bool = True,
+    ) -> None:
         super().__init__()
         self.reporter, self.config, self.splits, self.steps = reporter, config, splits, steps
+        self.epochs = epochs
         self.best_loss, self.best_epoch, self.best_weights = math.inf, 0, None
         self.last_weights = None
         self.stopped = self.diverged = ""
         self.epoch_started = time.monotonic()
-        self.grid = _grid(splits.x_train) if config.info.kind == "points" else None
+        points = boundary and config.info.kind == "points"
+        self.grid = _grid(splits.x_train) if points else None
         self.last_boundary = 0.0
 
     def set_model(self, model) -> None:
@@ -133,7 +144,7 @@ class LiveReport(keras.callbacks.Callback):
         self.reporter.progress(
             {
                 "epoch": self.epoch + 1,
-                "epochs": self.config.epochs,
+                "epochs": self.epochs,
                 "batch": batch + 1,
                 "steps": self.steps,
             }
@@ -141,7 +152,10 @@ class LiveReport(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         logs = logs if logs is not None else {}
-        val = self.evaluator.evaluate(self.splits.x_val, self.splits.y_val)
+        if len(self.splits.y_val):
+            val = self.evaluator.evaluate(self.splits.x_val, self.splits.y_val)
+        else:  # a final retrain on all the data has no validation set
+            val = {"loss": math.nan, "data_loss": math.nan, "accuracy": math.nan}
         penalty = self.evaluator.penalty()
         logs.update(val_loss=val["loss"], val_accuracy=val["accuracy"])
         record = {
@@ -159,7 +173,7 @@ class LiveReport(keras.callbacks.Callback):
         if math.isfinite(val["loss"]) and val["loss"] < self.best_loss:
             self.best_loss, self.best_epoch = val["loss"], epoch + 1
             self.best_weights = self.model.get_weights()
-        elif not math.isfinite(val["loss"]) and not self.diverged:
+        elif len(self.splits.y_val) and not math.isfinite(val["loss"]) and not self.diverged:
             self.diverged = f"The validation loss became {val['loss']} in epoch {epoch + 1}."
             self.model.stop_training = True
         self.reporter.send("epoch", record)
@@ -222,19 +236,27 @@ def _test_report(evaluator: Evaluator, splits, n_classes: int) -> dict:
     }
 
 
-def run_training(payload: dict, reporter: Reporter) -> dict:
-    """Train payload['config'] and return test scores (last epoch and best checkpoint)."""
-    config: TrainingConfig = payload["config"]
+def fit_model(
+    config: TrainingConfig,
+    splits,
+    reporter: Reporter,
+    *,
+    epochs: int | None = None,
+    seed: int | None = None,
+    boundary: bool = True,
+    extra_callbacks: tuple[keras.callbacks.Callback, ...] = (),
+) -> tuple[keras.Model, LiveReport]:
+    """Build and train config's model on splits; raise Diverged or StopRequested if so ended."""
+    epochs = epochs or config.epochs
     keras.backend.clear_session()
-    keras.utils.set_random_seed(config.seed)
-    splits = load_splits(config, allow_download=True, data_dir=payload.get("data_dir"))
+    keras.utils.set_random_seed(config.seed if seed is None else seed)
     model = build_model(config)
     per_call, steps = execution_plan(
         len(splits.y_train), config.batch_size, summarize(config).flops_per_sample
     )
     compile_model(model, config, steps_per_execution=per_call)
-    live = LiveReport(reporter, config, splits, steps)
-    callbacks: list[keras.callbacks.Callback] = [live]
+    live = LiveReport(reporter, config, splits, steps, epochs=epochs, boundary=boundary)
+    callbacks: list[keras.callbacks.Callback] = [live, *extra_callbacks]
     if config.early_stopping:
         callbacks.append(
             keras.callbacks.EarlyStopping(
@@ -244,10 +266,10 @@ def run_training(payload: dict, reporter: Reporter) -> dict:
                 restore_best_weights=config.es_restore_best,
             )
         )
-    reporter.send("progress", {"epoch": 0, "epochs": config.epochs, "batch": 0, "steps": steps})
+    reporter.send("progress", {"epoch": 0, "epochs": epochs, "batch": 0, "steps": steps})
     model.fit(
         _train_dataset(splits.x_train, splits.y_train, config.batch_size, config.seed),
-        epochs=config.epochs,
+        epochs=epochs,
         steps_per_epoch=steps,
         callbacks=callbacks,
         verbose=0,
@@ -257,6 +279,14 @@ def run_training(payload: dict, reporter: Reporter) -> dict:
         raise Diverged(live.diverged)
     if live.stopped:
         raise StopRequested(live.stopped)
+    return model, live
+
+
+def run_training(payload: dict, reporter: Reporter) -> dict:
+    """Train payload['config'] and return test scores (last epoch and best checkpoint)."""
+    config: TrainingConfig = payload["config"]
+    splits = load_splits(config, allow_download=True, data_dir=payload.get("data_dir"))
+    model, live = fit_model(config, splits, reporter)
     final_weights = model.get_weights()
     evaluator = live.evaluator
     n_classes = config.info.n_classes

@@ -49,6 +49,33 @@ class Reporter:
         return self._stop_flag.value == self.job_number
 
 
+class TaggedReporter(Reporter):
+    """A part of a bigger job (one fold, one trial): tags its epochs and progress, keeps a copy.
+
+    `stoppable=False` hides Stop from the part, so the job can end it at a boundary of its own.
+    """
+
+    def __init__(
+        self, parent: Reporter, tags: dict, progress: dict, *, stoppable: bool = True
+    ) -> None:
+        super().__init__(parent.job_number, parent._events, parent._stop_flag)
+        self.tags, self.progress_tags, self.stoppable = tags, progress, stoppable
+        self.records: list[dict] = []
+
+    def send(self, kind: str, data: dict[str, Any]) -> None:
+        if kind == "live":
+            return  # a part's live extras (the decision boundary) would mix parts up
+        if kind == "epoch":
+            data = {**data, **self.tags}
+            self.records.append(data)
+        elif kind == "progress":
+            data = {**data, **self.progress_tags}
+        super().send(kind, data)
+
+    def should_stop(self) -> bool:
+        return self.stoppable and super().should_stop()
+
+
 def resolve_task(path: str):
     """'package.module:function' → the function."""
     module_name, _, function_name = path.partition(":")

@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 
+from core.config import TRAINING_TASK
 from core.plots import overlay_figure
 from core.run_records import history_csv, records_from_json, runs_json, table_row
 from pages.ui.run_view import metric_choice
@@ -26,7 +27,7 @@ with st.expander("Import runs (JSON exported from this app)"):
             for notice in notices:
                 st.warning(notice)
 
-runs = [job for job in manager.jobs(me) if job.history]
+runs = [job for job in manager.jobs(me, TRAINING_TASK) if job.history]
 if not runs:
     st.info("No runs yet: train in the Training Lab or run a lecture experiment, then come back.")
     st.stop()

@@ -9,7 +9,7 @@ from core.plots import overlay_figure
 from core.presets import PRESETS
 from core.run_records import table_row
 from pages.ui.run_view import metric_choice
-from pages.ui.runtime import chart, job_manager, owner
+from pages.ui.runtime import chart, job_manager, owner, submit
 
 st.title("Lecture experiments")
 st.markdown(
@@ -26,12 +26,11 @@ size = st.radio("Size", ("quick", "course size"), horizontal=True, key="ex_size"
 st.info(f"**What to notice:** {preset.notice}")
 groups = st.session_state.setdefault("ex_groups", {})
 if st.button("Run experiment", type="primary", key="ex_run"):
-    groups[key] = [
-        manager.submit(
-            me, TRAINING_TASK, {"config": config, "data_dir": configured_folder()}, label=f"{label}"
-        )
+    submitted = [
+        submit(TRAINING_TASK, {"config": config, "data_dir": configured_folder()}, label)
         for label, config in preset.configs(quick=size == "quick")
     ]
+    groups[key] = [run_id for run_id in submitted if run_id]
 
 
 def overlay(run_ids: list[str]) -> None:

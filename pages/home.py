@@ -12,6 +12,26 @@ st.page_link(
     icon=":material/science:",
 )
 st.page_link(
+    "pages/experiments.py",
+    label="Lecture experiments: the course's comparisons, one click each",
+    icon=":material/compare:",
+)
+st.page_link(
+    "pages/compare_runs.py",
+    label="Compare runs: overlay, sort, export and import",
+    icon=":material/stacked_line_chart:",
+)
+st.page_link(
+    "pages/kfold.py",
+    label="K-fold validation: folds, their average, the final retrain",
+    icon=":material/view_week:",
+)
+st.page_link(
+    "pages/search.py",
+    label="Hyperparameter search with Optuna",
+    icon=":material/tune:",
+)
+st.page_link(
     "pages/polynomial_fit.py",
     label="Underfit vs overfit: polynomial fits, ridge and lasso",
     icon=":material/show_chart:",

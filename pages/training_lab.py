@@ -3,29 +3,20 @@
 import pandas as pd
 import streamlit as st
 
-from core.config import TRAINING_TASK, TrainingConfig, problems
+from core.config import TRAINING_TASK, problems
 from core.course_data import configured_folder
 from core.keras_snippet import keras_code
 from core.model_summary import shape_problem, summarize
 from core.run_records import describe, table_row
 from pages.ui import run_view
 from pages.ui.data_preview import data_preview
-from pages.ui.runtime import chart, job_manager, markdown, owner
-from pages.ui.training_widgets import seed_widgets, training_sidebar
+from pages.ui.runtime import chart, job_manager, markdown, owner, submit
+from pages.ui.training_widgets import start_config, training_sidebar
 
 st.title("Training Lab")
 manager, me = job_manager(), owner()
 
-if "tl_config" not in st.session_state:  # a new session: the URL decides the setup
-    config_from_url, notices = TrainingConfig.from_query(st.query_params.to_dict())
-    st.session_state.tl_config = config_from_url
-    st.session_state.tl_notices = notices
-    seed_widgets(config_from_url, overwrite=True)
-else:
-    seed_widgets(st.session_state.tl_config)
-for notice in st.session_state.get("tl_notices", []):
-    st.warning(notice)
-
+start_config("tl")
 config = training_sidebar()
 st.session_state.tl_config = config
 st.query_params.from_dict(config.to_query())
@@ -36,18 +27,16 @@ if not errors and config.is_cnn and (message := shape_problem(config)):
 for error in errors:
     st.error(error)
 
-runs = manager.jobs(me)
+runs = manager.jobs(me, TRAINING_TASK)
 selected = st.session_state.get("tl_run")
 left, middle, right = st.columns([1, 1, 3])
 if left.button("Train", type="primary", disabled=bool(errors), key="tl_train"):
-    run_id = manager.submit(
-        me,
-        TRAINING_TASK,
-        {"config": config, "data_dir": configured_folder()},
-        label=describe(config),
+    run_id = submit(
+        TRAINING_TASK, {"config": config, "data_dir": configured_folder()}, describe(config)
     )
-    st.session_state.tl_run = selected = run_id
-    runs = manager.jobs(me)
+    if run_id:
+        st.session_state.tl_run = selected = run_id
+        runs = manager.jobs(me, TRAINING_TASK)
 current = manager.snapshot(me, selected) if selected else None
 if middle.button("Stop", disabled=not (current and current.active), key="tl_stop"):
     manager.stop(me, selected)

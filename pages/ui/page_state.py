@@ -44,7 +44,10 @@ def read(prefix: str, cls: type[T], **overrides: Any) -> T:
     return cls(**{**values, **overrides})
 
 
-def save(prefix: str, config: Any) -> None:
-    """Keep the config for the next rerun and mirror it into the URL."""
+def save(prefix: str, config: Any, *others: Any) -> None:
+    """Keep the config for the next rerun and mirror it (and other configs) into the URL."""
     st.session_state[f"{prefix}_config"] = config
-    st.query_params.from_dict(to_query(config))
+    query: dict[str, str] = {}
+    for part in (*others, config):
+        query.update(to_query(part))
+    st.query_params.from_dict(query)

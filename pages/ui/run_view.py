@@ -46,17 +46,21 @@ def status_line(job: JobRecord) -> None:
         st.info(text)
     progress = job.progress
     if job.status == "running" and progress.get("epochs"):
-        done = len(job.history)
-        fraction = min(
-            1.0,
-            (done + progress.get("batch", 0) / max(progress.get("steps", 1), 1))
-            / progress["epochs"],
-        )
-        st.progress(
-            fraction,
-            text=f"epoch {min(done + 1, progress['epochs'])}/{progress['epochs']}"
-            f" · batch {progress.get('batch', 0)}/{progress.get('steps', 0)}",
-        )
+        st.progress(*_progress(progress))
+
+
+def _progress(progress: dict) -> tuple[float, str]:
+    """Fraction done and its text; jobs that train several models (folds, trials) say which."""
+    epoch, epochs = max(progress.get("epoch", 1), 1), progress["epochs"]
+    batch, steps = progress.get("batch", 0), max(progress.get("steps", 1), 1)
+    model, models = progress.get("model", 1), progress.get("models", 1)
+    within = (epoch - 1 + batch / steps) / epochs
+    text = f"epoch {min(epoch, epochs)}/{epochs} · batch {batch}/{steps}"
+    if "stage" in progress:
+        text = f"{progress['stage']} · {text}"
+    if models > 1:
+        text = f"{progress.get('unit', 'model')} {model}/{models} · {text}"
+    return min(1.0, (model - 1 + within) / models), text
 
 
 def curves(job: JobRecord, chart, key: str) -> None:

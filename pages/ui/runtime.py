@@ -7,7 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from core.jobs import JobManager
+from core.jobs import JobLimitReached, JobManager
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
 
@@ -23,6 +23,15 @@ def owner() -> str:
     if "owner" not in st.session_state:
         st.session_state.owner = uuid.uuid4().hex
     return st.session_state.owner
+
+
+def submit(task: str, payload: dict, label: str, **options) -> str | None:
+    """Queue a job for this session; None (with the reason shown) when the session's cap is hit."""
+    try:
+        return job_manager().submit(owner(), task, payload, label, **options)
+    except JobLimitReached as limit:
+        st.error(str(limit))
+        return None
 
 
 def markdown(name: str) -> None:

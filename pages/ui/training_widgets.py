@@ -14,6 +14,7 @@ from core.config import (
     TrainingConfig,
 )
 from core.datasets import DATASETS
+from core.url_state import to_query
 
 MAX_LAYERS = 8
 SCALARS = {  # widget key -> TrainingConfig field
@@ -69,6 +70,32 @@ def seed_widgets(config: TrainingConfig, overwrite: bool = False) -> None:
     for key, value in values.items():
         if overwrite or key not in st.session_state:
             st.session_state[key] = value
+
+
+TRAINING_KEYS = frozenset(to_query(TrainingConfig(), only_changed=False))
+
+
+def start_config(page: str, fallback: TrainingConfig | None = None) -> TrainingConfig:
+    """The model config a page starts from, shared by the pages that train (keys tl_*).
+
+    On the page's first run in a session a link with model settings decides; without any,
+    the session's current config carries over from the other pages, else `fallback`.
+    Forget `<page>_seen` to make the page read its URL again.
+    """
+    state = st.session_state
+    if f"{page}_seen" not in state:
+        state[f"{page}_seen"] = True
+        params = st.query_params.to_dict()
+        if params.keys() & TRAINING_KEYS or ("tl_config" not in state and fallback is None):
+            state.tl_config, state[f"{page}_notices"] = TrainingConfig.from_query(params)
+        elif "tl_config" not in state:
+            state.tl_config = fallback
+        seed_widgets(state.tl_config, overwrite=True)
+    else:
+        seed_widgets(state.tl_config)
+    for notice in state.get(f"{page}_notices", []):
+        st.warning(notice)
+    return state.tl_config
 
 
 def _regularization_inputs(suffix: str, container) -> tuple[float, float, float, bool]:

@@ -1,0 +1,141 @@
+"""K-fold validation: one model per fold trained live, their average, then the final retrain."""
+
+import streamlit as st
+
+from core.course_data import configured_folder
+from core.kfold import (
+    COURSE_CONFIG,
+    COURSE_SETTINGS,
+    DEMO_CONFIG,
+    DEMO_SETTINGS,
+    KFOLD_TASK,
+    KFoldSettings,
+    fold_average,
+    kfold_problems,
+)
+from core.kfold_plots import average_train_val_figure, folds_figure
+from core.run_records import describe
+from pages.ui import page_state, run_view
+from pages.ui.runtime import chart, job_manager, markdown, owner, submit
+from pages.ui.training_widgets import seed_widgets, start_config, training_sidebar
+
+st.title("K-fold validation")
+manager, me = job_manager(), owner()
+
+
+def use_setup(config, settings) -> None:
+    """A setup button's callback: it runs before the widgets exist, so it may set them."""
+    st.session_state.tl_config = config
+    seed_widgets(config, overwrite=True)
+    page_state.seed("kf", settings, overwrite=True)
+    st.session_state.kf_config = settings
+
+
+start_config("kf_model", fallback=DEMO_CONFIG)
+page_state.start("kf", KFoldSettings)
+markdown("kfold_intro")
+left, right = st.columns(2)
+left.button(
+    "Offline demo: noisy moons, 240 examples",
+    on_click=use_setup,
+    args=(DEMO_CONFIG, DEMO_SETTINGS),
+    key="kf_demo",
+)
+right.button(
+    "Course setup: 1,000 IMDB reviews, k = 4, 32-32 RMSprop, 30 epochs",
+    on_click=use_setup,
+    args=(COURSE_CONFIG, COURSE_SETTINGS),
+    key="kf_course",
+)
+c1, c2, c3 = st.columns(3)
+c1.number_input(
+    "Reduced training-set size",
+    20,
+    25_000,
+    step=100,
+    key="kf_size",
+    help="The first N training examples, as the course keeps the first 1,000 IMDB reviews.",
+)
+c2.slider("Folds k", 2, 10, key="kf_k")
+c3.slider("Repetitions P (iterated K-fold, reshuffled each time)", 1, 5, key="kf_repeats")
+settings = page_state.read("kf", KFoldSettings)
+config = training_sidebar()
+st.session_state.tl_config = config
+page_state.save("kf", settings, config)
+st.caption(
+    f"Models to train: k × P + 1 = {settings.k} × {settings.repeats} + 1 = "
+    f"**{settings.models}** (one per fold, plus the final model). The model, data and "
+    "training settings are the Training Lab's (sidebar); early stopping is off here, "
+    "since every fold must train every epoch to be averaged."
+)
+errors = kfold_problems(settings, config)
+for error in errors:
+    st.error(error)
+
+selected = st.session_state.get("kf_run")
+b1, b2, _ = st.columns([1, 1, 3])
+if b1.button("Run K-fold", type="primary", disabled=bool(errors), key="kf_start"):
+    payload = {"config": config, "kfold": settings, "data_dir": configured_folder()}
+    label = f"{settings.k}-fold × {settings.repeats} · {describe(config)}"
+    selected = st.session_state.kf_run = submit(KFOLD_TASK, payload, label) or selected
+current = manager.snapshot(me, selected) if selected else None
+if b2.button("Stop", disabled=not (current and current.active), key="kf_stop"):
+    manager.stop(me, selected)
+
+
+def results(job) -> None:
+    result, epochs = job.result or {}, job.payload["config"].epochs
+    if "test" not in result:
+        return
+    best, at_best = result["best_index"], result["folds_at_best"]
+    st.subheader("The course's last step: retrain on everything, test once")
+    cols = st.columns(3)
+    cols[0].metric(
+        "lowest average validation loss",
+        f"{at_best['val_data_loss']['mean']:.4f}",
+        delta=f"± {at_best['val_data_loss']['std']:.4f} across folds",
+        delta_color="off",
+        help=f"At epoch {best + 1} of {epochs} (argmin index {best}, as the course prints it).",
+    )
+    cols[1].metric(
+        f"folds' validation accuracy at epoch {best + 1}",
+        f"{at_best['val_accuracy']['mean']:.2%}",
+        delta=f"± {at_best['val_accuracy']['std']:.2%}",
+        delta_color="off",
+    )
+    cols[2].metric(
+        f"final model: {result['retrain_epochs']} epochs on all data → test accuracy",
+        f"{result['test']['accuracy']:.2%}",
+        delta=f"{result['test']['accuracy'] - at_best['val_accuracy']['mean']:+.2%} vs folds",
+        delta_color="off",
+    )
+    sizes = result["sizes"]
+    st.caption(
+        f"{result['models_trained']} models trained. Reduced set: {sizes['reduced']:,} of "
+        f"{sizes['available']:,} training examples; {sizes['validation per fold']:,} validate "
+        f"each fold; test set: {sizes['test']:,} examples, used once, by the final model."
+    )
+
+
+def live(run_id: str, was_active: bool) -> None:
+    job = manager.snapshot(me, run_id)
+    if job is None:
+        return
+    run_view.status_line(job)
+    epochs = job.payload["config"].epochs
+    average = fold_average(job.history, epochs)
+    tabs = st.tabs(["Validation loss per fold", "Validation accuracy", "Average train vs val"])
+    with tabs[0]:
+        chart(folds_figure(job.history, average, "val_data_loss", epochs), key="kf_loss")
+    with tabs[1]:
+        chart(folds_figure(job.history, average, "val_accuracy", epochs), key="kf_acc")
+    with tabs[2]:
+        chart(average_train_val_figure(average), key="kf_avg")
+    if was_active and not job.active:
+        st.rerun()
+
+
+if current is not None:
+    st.fragment(run_every=0.5 if current.active else None)(live)(current.id, current.active)
+    if not current.active:
+        results(current)
