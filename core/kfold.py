@@ -18,7 +18,7 @@ METRICS = ("val_data_loss", "data_loss", "val_accuracy", "accuracy")
 class KFoldSettings:
     """How the reduced training set is cut: its size, k folds, P reshuffled repetitions."""
 
-    size: int = spec(500, "kn", "Reduced training-set size", lo=20, hi=25_000)
+    size: int = spec(240, "kn", "Reduced training-set size", lo=20, hi=25_000)
     k: int = spec(4, "k", "Folds k", lo=2, hi=10)
     repeats: int = spec(1, "reps", "Repetitions P (iterated K-fold)", lo=1, hi=5)
 
@@ -28,7 +28,7 @@ class KFoldSettings:
         return self.k * self.repeats + 1
 
 
-DEMO_SETTINGS = KFoldSettings(size=240, k=4, repeats=1)
+DEMO_SETTINGS = KFoldSettings()  # all 240 training examples of the demo's 300
 DEMO_CONFIG = replace(  # small and noisy: the folds disagree and the average turns up
     TrainingConfig(),
     dataset="moons",

@@ -35,7 +35,9 @@ def optuna_figures(records: list[dict]) -> dict[str, go.Figure | str]:
         except (ValueError, RuntimeError, ZeroDivisionError) as error:
             figures[title] = f"Not available yet: {error}"
             continue
-        figure.update_layout(template="plotly_white", height=420)
+        figure.update_layout(
+            template="plotly_white", height=420, margin={"l": 90, "r": 40, "t": 60, "b": 50}
+        )
         figures[title] = figure
     return figures
 
@@ -57,4 +59,5 @@ def trial_curves_figure(history: list[dict], states: dict[int, str]) -> go.Figur
             line={"color": run_color(number), "dash": "dot" if state == "pruned" else "solid"},
         )
     _layout(fig, "Validation loss of each trial, epoch by epoch", "epoch", "validation loss")
+    fig.update_layout(legend={"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1})
     return fig

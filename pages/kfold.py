@@ -59,7 +59,7 @@ c1.number_input(
 c2.slider("Folds k", 2, 10, key="kf_k")
 c3.slider("Repetitions P (iterated K-fold, reshuffled each time)", 1, 5, key="kf_repeats")
 settings = page_state.read("kf", KFoldSettings)
-config = training_sidebar()
+config = training_sidebar(holdout=False)
 st.session_state.tl_config = config
 page_state.save("kf", settings, config)
 st.caption(
@@ -95,6 +95,7 @@ def results(job) -> None:
         f"{at_best['val_data_loss']['mean']:.4f}",
         delta=f"± {at_best['val_data_loss']['std']:.4f} across folds",
         delta_color="off",
+        delta_arrow="off",
         help=f"At epoch {best + 1} of {epochs} (argmin index {best}, as the course prints it).",
     )
     cols[1].metric(
@@ -102,12 +103,14 @@ def results(job) -> None:
         f"{at_best['val_accuracy']['mean']:.2%}",
         delta=f"± {at_best['val_accuracy']['std']:.2%}",
         delta_color="off",
+        delta_arrow="off",
     )
     cols[2].metric(
         f"final model: {result['retrain_epochs']} epochs on all data → test accuracy",
         f"{result['test']['accuracy']:.2%}",
         delta=f"{result['test']['accuracy'] - at_best['val_accuracy']['mean']:+.2%} vs folds",
         delta_color="off",
+        delta_arrow="off",
     )
     sizes = result["sizes"]
     st.caption(

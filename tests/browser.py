@@ -96,6 +96,13 @@ def shot(page, name: str) -> Path:
     return path
 
 
+def shot_at(page, locator, name: str) -> Path:
+    """Scroll `locator` to the top of the window, then take the screenshot."""
+    locator.evaluate("element => element.scrollIntoView({block: 'start'})")
+    page.wait_for_timeout(700)
+    return shot(page, name)
+
+
 PLOT_POINTS = """() => {
   const plots = [...document.querySelectorAll('[data-testid=stMain] .js-plotly-plot')];
   const loss = plots.find(p => String(p.layout?.title?.text ?? '').includes('Loss'));

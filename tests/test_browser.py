@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser import PLOT_POINTS, chromium_page, shot, streamlit_server
+from tests.browser import PLOT_POINTS, chromium_page, shot, shot_at, streamlit_server
 
 pytestmark = pytest.mark.browser
 
@@ -84,3 +84,44 @@ def test_quick_preset_overlay(app_url):
         )
         page.wait_for_timeout(1500)
         shot(page, "experiments_overlay")
+
+
+def test_kfold_folds_then_average_and_final_score(app_url):
+    with chromium_page(height=1200) as page:
+        page.goto(app_url)
+        main = page.locator("[data-testid=stMain]")
+        page.locator("[data-testid=stSidebarNav]").get_by_text("K-fold validation").click()
+        main.get_by_role("heading", name="K-fold validation").wait_for(timeout=30_000)
+        main.get_by_role("button", name="Run K-fold").click()
+        folds = """(n) => [...document.querySelectorAll('[data-testid=stMain] .js-plotly-plot')]
+            .some(p => (p.data || [])
+                .filter(t => String(t.name).startsWith('fold ')).length >= n)"""
+        page.wait_for_function(f"({folds})(2)", timeout=120_000)
+        shot(page, "kfold_running")
+        main.get_by_text("models trained", exact=False).wait_for(timeout=180_000)
+        average = """() => [...document.querySelectorAll('[data-testid=stMain] .js-plotly-plot')]
+            .some(p => (p.data || []).some(t => t.name === 'average of 4 folds'))"""
+        page.wait_for_function(average, timeout=30_000)
+        shot_at(page, main.get_by_text("Finished", exact=False).first, "kfold_average")
+
+
+def test_search_trials_charts_and_open_best(app_url):
+    with chromium_page(height=1300) as page:
+        page.goto(app_url)
+        page.locator("[data-testid=stMain]").get_by_text("Regularization Lab").first.wait_for()
+        page.goto(f"{app_url}/search?trials=8&ssub=500&emin=4&emax=8&umax=64&lmax=2")
+        main = page.locator("[data-testid=stMain]")
+        main.get_by_role("button", name="Start search").click()
+        main.get_by_text("Finished", exact=False).first.wait_for(timeout=240_000)
+        page.wait_for_function(
+            "document.querySelectorAll('[data-testid=stMain] .js-plotly-plot').length >= 2",
+            timeout=30_000,
+        )
+        shot_at(page, main.get_by_text("Finished", exact=False).first, "search_trials")
+        tab = main.get_by_role("tab", name="Parallel coordinates")
+        tab.click()
+        page.wait_for_timeout(1000)
+        shot_at(page, tab, "search_parallel_coordinates")
+        main.get_by_role("button", name="Open best in Training Lab").click()
+        main.get_by_role("heading", name="Training Lab").wait_for(timeout=30_000)
+        assert "units=" in page.url

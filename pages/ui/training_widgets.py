@@ -127,8 +127,12 @@ def _layers(container) -> list[LayerSpec]:
     return layers
 
 
-def training_sidebar() -> TrainingConfig:
-    """All Training Lab inputs, laid out in the sidebar; returns the config they describe."""
+def training_sidebar(holdout: bool = True) -> TrainingConfig:
+    """All Training Lab inputs, laid out in the sidebar; returns the config they describe.
+
+    holdout=False leaves out what K-fold replaces: the training subset, the validation
+    holdout and early stopping (their stored values are kept).
+    """
     sb = st.sidebar
     sb.header("Data")
     dataset = sb.selectbox(
@@ -140,8 +144,27 @@ def training_sidebar() -> TrainingConfig:
         sb.slider("Noise", 0.0, 1.0, step=0.05, key="tl_noise")
     if info.kind == "text":
         sb.select_slider("Vocabulary (top-N words)", [1000, 2000, 5000, 10000], key="tl_words")
+    if not holdout:
+        if info.embedded:
+            sb.slider("Test", 0.05, 0.5, step=0.05, key="tl_test")
+    else:
+        _holdout_widgets(sb, info.embedded)
+    _model_widgets(sb, info)
+    layers = _layers(sb)
+    sb.radio(
+        "Batch norm position",
+        BATCHNORM_POSITIONS,
+        key="tl_bnpos",
+        horizontal=True,
+        format_func=lambda p: f"{p} activation",
+    )
+    _training_widgets(sb, early_stopping=holdout)
+    return _read_config(layers)
+
+
+def _holdout_widgets(sb, embedded: bool) -> None:
     sb.number_input("Training subset (0 = all)", 0, 100_000, step=100, key="tl_subset")
-    if info.embedded:
+    if embedded:
         c1, c2 = sb.columns(2)
         c1.slider("Validation", 0.05, 0.5, step=0.05, key="tl_val")
         c2.slider("Test", 0.05, 0.5, step=0.05, key="tl_test")
@@ -162,6 +185,8 @@ def training_sidebar() -> TrainingConfig:
         help="The course validates IMDB on its first 10,000 reviews, MNIST on its last 10,000.",
     )
 
+
+def _model_widgets(sb, info) -> None:
     sb.header("Model")
     if info.image_shape is not None:
         sb.radio(
@@ -175,15 +200,9 @@ def training_sidebar() -> TrainingConfig:
             )
             sb.slider("Dropout after each pooling", 0.0, 0.9, step=0.05, key="tl_cdrop")
             sb.checkbox("Batch normalization in conv blocks", key="tl_cbn")
-    layers = _layers(sb)
-    sb.radio(
-        "Batch norm position",
-        BATCHNORM_POSITIONS,
-        key="tl_bnpos",
-        horizontal=True,
-        format_func=lambda p: f"{p} activation",
-    )
 
+
+def _training_widgets(sb, early_stopping: bool) -> None:
     sb.header("Training")
     sb.selectbox("Optimizer", list(OPTIMIZERS), key="tl_opt", format_func=OPTIMIZERS.get)
     sb.number_input("Learning rate", 1e-6, 10.0, step=1e-4, format="%.5f", key="tl_lr")
@@ -194,11 +213,10 @@ def training_sidebar() -> TrainingConfig:
     c1.number_input("Batch size", 1, 8192, step=16, key="tl_bs")
     c2.number_input("Epochs", 1, 10_000, step=5, key="tl_epochs")
     sb.number_input("Seed", 0, 2**31 - 1, step=1, key="tl_seed")
-    if sb.checkbox("Early stopping", key="tl_es"):
+    if early_stopping and sb.checkbox("Early stopping", key="tl_es"):
         sb.selectbox("Monitor", MONITORS, key="tl_esm")
         sb.number_input("Patience", 0, 1000, step=1, key="tl_esp")
         sb.checkbox("Restore best weights", key="tl_esr")
-    return _read_config(layers)
 
 
 def _read_config(layers: list[LayerSpec]) -> TrainingConfig:
