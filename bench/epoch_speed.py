@@ -13,6 +13,7 @@ import os
 import statistics
 import sys
 import time
+import types
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -26,6 +27,7 @@ from core.config import TrainingConfig
 from core.data_loading import load_splits
 from core.model_builder import build_model
 from core.training import run_training
+from core.worker import Reporter
 
 
 class EpochClock(keras.callbacks.Callback):
@@ -37,24 +39,21 @@ class EpochClock(keras.callbacks.Callback):
         self.ends.append(time.perf_counter())
 
 
-class Recorder:
-    """A Reporter stand-in that keeps the epoch records in this process."""
-
-    job_number = 1
+class Recorder(Reporter):
+    """A Reporter that keeps the epoch records in this process (parts of a job report here too)."""
 
     def __init__(self):
+        super().__init__(1, self, types.SimpleNamespace(value=-1))
         self.ends, self.history = [], []
+
+    def put(self, message) -> None:  # the event queue that TaggedReporter parts write to
+        kind, _, _, data = message
+        self.send(kind, data)
 
     def send(self, kind, data):
         if kind == "epoch":
             self.ends.append(time.perf_counter())
             self.history.append(data)
-
-    def progress(self, data, every=0.2):
-        pass
-
-    def should_stop(self):
-        return False
 
 
 def steady_epoch_seconds(ends: list[float]) -> float:

@@ -4,7 +4,9 @@ import os
 import signal
 import time
 
-from core.jobs import JobManager
+import pytest
+
+from core.jobs import JobLimitReached, JobManager
 
 TASKS = "tests.tasks"
 
@@ -137,3 +139,30 @@ def test_pool_that_cannot_start_fails_jobs_with_a_reason():
         assert job.status == "failed" and "unavailable" in job.reason
     finally:
         manager.shutdown()
+
+
+def test_a_learner_cannot_queue_more_than_the_servers_cap():
+    manager = JobManager(1, startup="", max_active_per_owner=2)
+    try:
+        slow = {"epochs": 200, "delay": 0.05}
+        first = manager.submit("a", f"{TASKS}:count", slow)
+        manager.submit("a", f"{TASKS}:count", slow)
+        with pytest.raises(JobLimitReached, match="2 jobs queued or running"):
+            manager.submit("a", f"{TASKS}:count", slow)
+        manager.submit("b", f"{TASKS}:count", {})  # another learner is not affected
+        manager.stop("a", first)
+        assert wait_for(lambda: not manager.snapshot("a", first).active)
+        manager.submit("a", f"{TASKS}:count", {})  # a slot is free again
+        assert [j.task for j in manager.jobs("a", task="nope")] == []
+    finally:
+        manager.shutdown()
+
+
+def test_a_job_with_its_own_grace_is_not_killed_until_stop_now(light_pool):
+    job_id = light_pool.submit("g", f"{TASKS}:ignore_stop", {}, stop_grace=60)
+    assert wait_for(lambda: light_pool.snapshot("g", job_id).history)
+    light_pool.stop("g", job_id)
+    time.sleep(2 * light_pool.stop_grace)
+    assert light_pool.snapshot("g", job_id).status == "running"  # finishing its current trial
+    light_pool.stop("g", job_id, now=True)
+    assert wait_for(lambda: light_pool.snapshot("g", job_id).status == "stopped", 10)
