@@ -6,6 +6,7 @@ worker messages into job records under a lock; pages read copies (snapshots) of 
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import copy
 import dataclasses
@@ -134,6 +135,7 @@ class JobManager:
         self._workers = [self._spawn(i) for i in range(self.pool_size)]
         self._pump_thread = threading.Thread(target=self._pump, name="job-pump", daemon=True)
         self._pump_thread.start()
+        atexit.register(self.shutdown)  # before multiprocessing's own exit hook kills workers
 
     # ---- public API -------------------------------------------------------------------
     def submit(
