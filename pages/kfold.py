@@ -89,28 +89,25 @@ def results(job) -> None:
         return
     best, at_best = result["best_index"], result["folds_at_best"]
     st.subheader("The course's last step: retrain on everything, test once")
-    cols = st.columns(3)
-    cols[0].metric(
-        "lowest average validation loss",
-        f"{at_best['val_data_loss']['mean']:.4f}",
-        delta=f"± {at_best['val_data_loss']['std']:.4f} across folds",
-        delta_color="off",
-        delta_arrow="off",
-        help=f"At epoch {best + 1} of {epochs} (argmin index {best}, as the course prints it).",
+    loss, accuracy, test = at_best["val_data_loss"], at_best["val_accuracy"], result["test"]
+    shown = (
+        ("lowest average validation loss", f"{loss['mean']:.4f}", f"± {loss['std']:.4f}"),
+        (
+            f"folds' validation accuracy at epoch {best + 1}",
+            f"{accuracy['mean']:.2%}",
+            f"± {accuracy['std']:.2%}",
+        ),
+        (
+            f"final model: {result['retrain_epochs']} epochs on all data → test accuracy",
+            f"{test['accuracy']:.2%}",
+            f"{test['accuracy'] - accuracy['mean']:+.2%} vs folds",
+        ),
     )
-    cols[1].metric(
-        f"folds' validation accuracy at epoch {best + 1}",
-        f"{at_best['val_accuracy']['mean']:.2%}",
-        delta=f"± {at_best['val_accuracy']['std']:.2%}",
-        delta_color="off",
-        delta_arrow="off",
-    )
-    cols[2].metric(
-        f"final model: {result['retrain_epochs']} epochs on all data → test accuracy",
-        f"{result['test']['accuracy']:.2%}",
-        delta=f"{result['test']['accuracy'] - at_best['val_accuracy']['mean']:+.2%} vs folds",
-        delta_color="off",
-        delta_arrow="off",
+    for column, (label, value, delta) in zip(st.columns(3), shown, strict=True):
+        column.metric(label, value, delta=delta, delta_color="off", delta_arrow="off")
+    st.caption(
+        f"Lowest average validation loss at epoch {best + 1} of {epochs} (argmin index "
+        f"{best}, as the course prints it); ± is one standard deviation across the folds."
     )
     sizes = result["sizes"]
     st.caption(
