@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core import worker as worker_module
-from core.config import Caps
 
 ACTIVE = ("queued", "running")
 MAX_FAILED_STARTS = 3
@@ -114,7 +113,7 @@ class JobManager:
         max_active_per_owner: int | None = None,
     ) -> None:
         self.pool_size = pool_size or default_pool_size()
-        self.max_active_per_owner = max_active_per_owner or Caps.from_env().max_jobs
+        self.max_active_per_owner = max_active_per_owner  # None: no cap
         self.stop_grace = stop_grace
         self.keep_per_owner = keep_per_owner
         self._startup = startup
@@ -153,7 +152,7 @@ class JobManager:
         """
         with self._lock:
             active = sum(j.owner == owner and j.active for j in self._jobs.values())
-            if active >= self.max_active_per_owner:
+            if self.max_active_per_owner is not None and active >= self.max_active_per_owner:
                 raise JobLimitReached(
                     f"You already have {active} jobs queued or running, the most this server "
                     "allows per learner. Wait for one to finish or stop one."

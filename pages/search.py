@@ -88,12 +88,17 @@ def cached_figures(records: list[dict]):
     return optuna_figures(records)
 
 
+def trial_records(job) -> list[dict]:
+    """The study's trials: sent after each trial, so they survive even a Stop now."""
+    return job.live.get("trials", (job.result or {}).get("trials", []))
+
+
 def live(run_id: str, was_active: bool) -> None:
     job = manager.snapshot(me, run_id)
     if job is None:
         return
     run_view.status_line(job)
-    records = job.live.get("trials", (job.result or {}).get("trials", []))
+    records = trial_records(job)
     states = {r["number"]: r["state"] for r in records}
     if job.history:
         chart(trial_curves_figure(job.history, states), key="se_curves")
@@ -111,8 +116,7 @@ def live(run_id: str, was_active: bool) -> None:
 
 
 def best_trial(job) -> None:
-    records = job.live.get("trials", (job.result or {}).get("trials", []))
-    best = best_record(records)
+    best = best_record(trial_records(job))
     if best is None:
         return
     config = config_for_params(best["params"], job.payload["space"])

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from core.config import Caps
 from core.jobs import JobLimitReached, JobManager
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
@@ -15,7 +16,7 @@ ASSETS = Path(__file__).resolve().parents[2] / "assets"
 @st.cache_resource(show_spinner=False)
 def job_manager() -> JobManager:
     """One pool of worker processes for the whole server, started with it."""
-    return JobManager()
+    return JobManager(max_active_per_owner=Caps.from_env().max_jobs)
 
 
 def owner() -> str:
