@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages.ui.runtime import apply_presentation_css, job_manager
+from pages.ui.runtime import apply_presentation_css, heartbeat, job_manager
 
 st.set_page_config(page_title="Regularization Lab", page_icon=":material/science:", layout="wide")
 
@@ -34,4 +34,6 @@ st.sidebar.toggle(
     help="Larger fonts and figure text, for projectors and screenshots.",
 )
 apply_presentation_css()
+with st.sidebar:
+    heartbeat()
 st.navigation(PAGES).run()

@@ -31,10 +31,10 @@ class BackpropConfig:
     w35: float = _w(0.3, "w35")
     w45: float = _w(0.9, "w45")
     target: float = spec(0.5, "t", "Target t", lo=0, hi=1)
-    learning_rate: float = spec(1.0, "eta", "Learning rate η", lo=0, hi=100, lo_open=True)
+    learning_rate: float = spec(1.0, "eta", "Learning rate η", lo=0.001, hi=100)
     l2: float = spec(0.0, "l2", "L2 λ", lo=0, hi=10)
     step: int = spec(0, "step", "Step", lo=0, hi=100)
-    iterations: int = spec(20, "iters", "Iterations", lo=1, hi=5000)
+    iterations: int = spec(20, "iters", "Iterations", lo=1, hi=500)
 
     def weights(self) -> dict[str, float]:
         return {name: getattr(self, name) for name in WEIGHTS}

@@ -15,34 +15,54 @@ BATCHNORM_POSITIONS = ("before", "after")
 MONITORS = ("val_loss", "val_accuracy")
 ARCHITECTURES = ("mlp", "cnn")
 HOLDOUTS = ("random", "first", "last")  # which part of the training set validates
+MAX_LAYERS = 8
+VOCABULARIES = (1000, 2000, 5000, 10000)
 
 
-def _env_int(name: str, default: int) -> int:
+def _env_number(name: str, default, kind=int):
     try:
-        return max(1, int(os.environ.get(name, default)))
+        return max(kind(1), kind(os.environ.get(name, default)))
     except ValueError:
         return default
 
 
 @dataclass(frozen=True)
 class Caps:
-    """Operator limits for a shared server (environment variables REGLAB_MAX_*)."""
+    """Operator limits for a shared server (environment variables REGLAB_*; see the README)."""
 
     max_params: int = 10_000_000
     max_epochs: int = 500
     max_samples: int = 20_000
     max_trials: int = 100
-    max_jobs: int = 8  # active (queued or running) jobs per session
+    max_jobs: int = 8  # active (queued or running) jobs per learner
+    max_queued: int = 48  # queued jobs on the whole server
+    job_minutes: float = 20.0  # wall-clock limit of one job
+    session_seconds: float = 180.0  # a learner's jobs stop this long after their tab closed
+    worker_jobs: int = 50  # a worker retires after this many jobs ...
+    worker_mb: float = 1100.0  # ... or once it holds this much memory (MB) after a job
+    max_upload_runs: int = 200  # runs one learner may import and keep
 
     @classmethod
     def from_env(cls) -> Caps:
-        return cls(
-            _env_int("REGLAB_MAX_PARAMS", cls.max_params),
-            _env_int("REGLAB_MAX_EPOCHS", cls.max_epochs),
-            _env_int("REGLAB_MAX_SAMPLES", cls.max_samples),
-            _env_int("REGLAB_MAX_TRIALS", cls.max_trials),
-            _env_int("REGLAB_MAX_JOBS", cls.max_jobs),
-        )
+        env = {
+            "max_params": "REGLAB_MAX_PARAMS",
+            "max_epochs": "REGLAB_MAX_EPOCHS",
+            "max_samples": "REGLAB_MAX_SAMPLES",
+            "max_trials": "REGLAB_MAX_TRIALS",
+            "max_jobs": "REGLAB_MAX_JOBS",
+            "max_queued": "REGLAB_MAX_QUEUED",
+            "job_minutes": "REGLAB_JOB_MINUTES",
+            "session_seconds": "REGLAB_SESSION_SECONDS",
+            "worker_jobs": "REGLAB_WORKER_JOBS",
+            "worker_mb": "REGLAB_WORKER_MB",
+            "max_upload_runs": "REGLAB_MAX_UPLOAD_RUNS",
+        }
+        defaults = cls()
+        values = {}
+        for name, variable in env.items():
+            default = getattr(defaults, name)
+            values[name] = _env_number(variable, default, type(default))
+        return cls(**values)
 
 
 @dataclass(frozen=True)
@@ -62,27 +82,35 @@ class TrainingConfig:
     """A Training Lab setup. Per-layer tuples of length 1 apply to every hidden layer."""
 
     dataset: str = spec("digits", "ds", "Dataset", choices=tuple(DATASETS))
-    n_samples: int = spec(600, "n", "Sample count", lo=50, hi=20_000)
-    noise: float = spec(0.2, "noise", "Noise", lo=0, hi=2)
-    vocabulary: int = spec(10_000, "words", "Vocabulary (top-N words)", lo=100, hi=20_000)
+    n_samples: int = spec(600, "n", "Sample count", lo=100, hi=20_000)
+    noise: float = spec(0.2, "noise", "Noise", lo=0, hi=1)
+    vocabulary: int = spec(
+        10_000, "words", "Vocabulary (top-N words)", lo=1000, hi=10_000, options=VOCABULARIES
+    )
     train_subset: int = spec(0, "sub", "Training subset (0 = all)", lo=0, hi=100_000)
     val_fraction: float = spec(0.2, "val", "Validation fraction", lo=0.05, hi=0.5)
     holdout: str = spec("random", "hold", "Validation part", choices=HOLDOUTS)
     test_fraction: float = spec(0.2, "test", "Test fraction", lo=0.05, hi=0.5)
     architecture: str = spec("mlp", "arch", "Architecture", choices=ARCHITECTURES)
-    conv_filters: tuple[int, ...] = spec((32, 64), "conv", "Conv filters", lo=1, hi=512)
-    conv_dropout: float = spec(0.0, "cdrop", "Dropout after pooling", lo=0, hi=1, hi_open=True)
+    conv_filters: tuple[int, ...] = spec(
+        (32, 64), "conv", "Conv filters", lo=1, hi=512, max_items=4
+    )
+    conv_dropout: float = spec(0.0, "cdrop", "Dropout after pooling", lo=0, hi=0.9)
     conv_batchnorm: bool = spec(False, "cbn", "Batch norm in conv blocks")
-    units: tuple[int, ...] = spec((64, 64), "units", "Units", lo=1, hi=4096)
-    activations: tuple[str, ...] = spec(("relu",), "act", "Activation", choices=ACTIVATIONS)
-    l1: tuple[float, ...] = spec((0.0,), "l1", "L1 λ", lo=0, hi=1)
-    l2: tuple[float, ...] = spec((0.0,), "l2", "L2 λ", lo=0, hi=1)
-    dropout: tuple[float, ...] = spec((0.0,), "drop", "Dropout p", lo=0, hi=1, hi_open=True)
-    batchnorm: tuple[bool, ...] = spec((False,), "bn", "Batch normalization")
+    units: tuple[int, ...] = spec((64, 64), "units", "Units", lo=1, hi=4096, max_items=MAX_LAYERS)
+    activations: tuple[str, ...] = spec(
+        ("relu",), "act", "Activation", choices=ACTIVATIONS, max_items=MAX_LAYERS
+    )
+    l1: tuple[float, ...] = spec((0.0,), "l1", "L1 λ", lo=0, hi=1, max_items=MAX_LAYERS)
+    l2: tuple[float, ...] = spec((0.0,), "l2", "L2 λ", lo=0, hi=1, max_items=MAX_LAYERS)
+    dropout: tuple[float, ...] = spec(
+        (0.0,), "drop", "Dropout p", lo=0, hi=0.9, max_items=MAX_LAYERS
+    )
+    batchnorm: tuple[bool, ...] = spec((False,), "bn", "Batch normalization", max_items=MAX_LAYERS)
     batchnorm_position: str = spec("before", "bnpos", "BN position", choices=BATCHNORM_POSITIONS)
     optimizer: str = spec("adam", "opt", "Optimizer", choices=tuple(OPTIMIZERS))
-    learning_rate: float = spec(1e-3, "lr", "Learning rate", lo=0, hi=10, lo_open=True)
-    momentum: float = spec(0.0, "mom", "Momentum", lo=0, hi=1, hi_open=True)
+    learning_rate: float = spec(1e-3, "lr", "Learning rate", lo=1e-6, hi=10)
+    momentum: float = spec(0.0, "mom", "Momentum", lo=0, hi=0.99)
     nesterov: bool = spec(False, "nest", "Nesterov")
     batch_size: int = spec(32, "bs", "Batch size", lo=1, hi=8192)
     epochs: int = spec(30, "ep", "Epochs", lo=1, hi=10_000)

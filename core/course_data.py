@@ -12,7 +12,6 @@ import json
 import os
 import pickle
 import zipfile
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -147,7 +146,6 @@ def _unavailable(name: str, error: Exception | None, data_dir=None) -> DatasetUn
     )
 
 
-@lru_cache(maxsize=4)
 def load_raw(
     name: str, vocabulary: int = 10_000, allow_download: bool = False, data_dir: str | None = None
 ):

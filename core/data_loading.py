@@ -7,8 +7,9 @@ from functools import lru_cache
 import numpy as np
 
 from core.config import TrainingConfig
-from core.course_data import DatasetUnavailable, configured_folder, load_raw, multi_hot
+from core.course_data import DatasetUnavailable, configured_folder, load_raw
 from core.datasets import Splits, load_embedded, split
+from core.features import MultiHot, ScaledImages
 
 __all__ = ["DatasetUnavailable", "load_splits", "training_pool"]
 
@@ -31,15 +32,16 @@ def holdout_indices(n: int, fraction: float, mode: str, seed: int) -> tuple[np.n
     return order[n_val:], order[:n_val]
 
 
-@lru_cache(maxsize=2)
+@lru_cache(maxsize=1)  # one course dataset per worker at a time: memory is the class's budget
 def _course_arrays(name: str, vocabulary: int, allow_download: bool, data_dir: str | None):
-    """Model-ready course arrays: images as float32 in [0, 1] with a channel, IMDB multi-hot."""
+    """Model-ready course arrays, compact: images stay uint8 (read as [0, 1] with a channel),
+    IMDB reviews stay word ids (read as multi-hot rows)."""
     x_train, y_train, x_test, y_test = load_raw(name, vocabulary, allow_download, data_dir)
     if name == "imdb":
-        x_train, x_test = multi_hot(x_train, vocabulary), multi_hot(x_test, vocabulary)
+        x_train = MultiHot.from_sequences(x_train, vocabulary)
+        x_test = MultiHot.from_sequences(x_test, vocabulary)
     else:
-        x_train = (x_train.astype("float32") / 255.0)[..., None]
-        x_test = (x_test.astype("float32") / 255.0)[..., None]
+        x_train, x_test = ScaledImages(x_train[..., None]), ScaledImages(x_test[..., None])
     return x_train, np.asarray(y_train, "int32"), x_test, np.asarray(y_test, "int32")
 
 

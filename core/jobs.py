@@ -1,59 +1,46 @@
-"""JobManager: a FIFO queue of jobs run by a small pool of spawned worker processes.
+"""JobManager: the job policy shared by every learner, over a backend that runs the jobs.
 
-The server process never imports TensorFlow: workers do, once each. A pump thread moves
-worker messages into job records under a lock; pages read copies (snapshots) of them.
+Policy lives here: job records, round-robin queueing across learners, per-learner and
+server-wide caps, stop grace, a per-job time limit, stopping the jobs of learners who left,
+and wait estimates. A backend (the local worker pool by default) only runs tasks and moves
+messages. A pump thread moves messages into records under a lock; pages read copies.
 """
 
 from __future__ import annotations
 
 import atexit
-import contextlib
 import copy
 import dataclasses
+import heapq
 import itertools
-import multiprocessing as mp
-import os
-import queue
-import sys
+import statistics
 import threading
 import time
-import types
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
 from core import worker as worker_module
+from core.local_pool import LocalPool
 
 ACTIVE = ("queued", "running")
-MAX_FAILED_STARTS = 3
 DONE = ("finished", "stopped", "failed", "diverged")
+TYPICAL_JOB_SECONDS = 30.0  # wait estimates before any job has finished
 
 
 class JobLimitReached(RuntimeError):
-    """A session already has as many active jobs as the server allows."""
+    """A learner, or the whole server, already has as many jobs waiting as allowed."""
 
 
-@contextlib.contextmanager
-def _hidden_main_module():
-    """Spawned children re-import the parent's __main__; under Streamlit that is the app script.
+@dataclass(frozen=True)
+class Policy:
+    """Operator limits the job manager enforces (None: no limit)."""
 
-    Workers need none of it, so the parent shows them an empty __main__ while starting them.
-    """
-    real = sys.modules.get("__main__")
-    sys.modules["__main__"] = types.ModuleType("__main__")
-    try:
-        yield
-    finally:
-        if real is not None:
-            sys.modules["__main__"] = real
-
-
-def default_pool_size() -> int:
-    """REGLAB_WORKERS, else one worker per core up to 2 (a class server has 2 cores)."""
-    try:
-        return max(1, int(os.environ["REGLAB_WORKERS"]))
-    except (KeyError, ValueError):
-        return max(1, min(2, os.cpu_count() or 1))
+    max_active_per_owner: int | None = None
+    max_queued: int | None = None  # queued jobs on the whole server
+    time_limit: float | None = None  # seconds a job may run
+    owner_timeout: float | None = None  # seconds without a sign of life before a learner's
+    # jobs are stopped (their browser tab closed)
 
 
 @dataclass
@@ -77,8 +64,10 @@ class JobRecord:
     result: dict | None = None
     stop_requested: float | None = None
     queue_position: int = 0
+    estimated_wait: float | None = None  # seconds until a queued job should start
     worker: int | None = None
     stop_grace: float | None = None  # None: the pool's; longer for jobs that stop at a boundary
+    stop_reason: str = ""  # why the server asked it to stop (time limit, learner gone)
 
     @property
     def active(self) -> bool:
@@ -89,15 +78,6 @@ class JobRecord:
         if self.started is None:
             return 0.0
         return (self.ended or time.time()) - self.started
-
-
-@dataclass
-class _Worker:
-    index: int
-    process: Any
-    tasks: Any
-    ready: bool = False
-    job: int | None = None
 
 
 class JobManager:
@@ -111,30 +91,33 @@ class JobManager:
         keep_per_owner: int = 60,
         startup: str = worker_module.STARTUP,
         max_active_per_owner: int | None = None,
+        policy: Policy | None = None,
+        backend: Any = None,
+        recycle: worker_module.Recycle | None = None,
     ) -> None:
-        self.pool_size = pool_size or default_pool_size()
-        self.max_active_per_owner = max_active_per_owner  # None: no cap
+        self.backend = backend or LocalPool(pool_size, startup=startup, recycle=recycle)
+        self.pool_size = self.backend.size
+        self.policy = policy or Policy(max_active_per_owner=max_active_per_owner)
         self.stop_grace = stop_grace
         self.keep_per_owner = keep_per_owner
-        self._startup = startup
-        self._threads = max(1, (os.cpu_count() or 1) // self.pool_size)
-        self._context = mp.get_context("spawn")
-        self._events = self._context.Queue()
-        self._stop_flag = self._context.Value("q", -1)
-        self._stop_flags: dict[int, Any] = {}
         self._lock = threading.RLock()
         self._jobs: dict[int, JobRecord] = {}
-        self._ids: dict[str, int] = {}
-        self._queue: deque[int] = deque()
+        self._ids: dict[tuple[str, str], int] = {}  # (owner, job id) -> number
+        self._waiting: dict[str, deque[int]] = {}  # each owner's queued jobs, oldest first
+        self._turns: deque[str] = deque()  # owners with queued jobs, whose turn is next first
+        self._seen: dict[str, float] = {}
         self._numbers = itertools.count(1)
+        self._owner_numbers: dict[str, itertools.count] = {}
+        self._durations: deque[float] = deque(maxlen=20)
         self._closed = False
-        self.restarts = 0
-        self.failed_starts = 0
-        self.broken = ""
-        self._workers = [self._spawn(i) for i in range(self.pool_size)]
+        self.backend.start()
         self._pump_thread = threading.Thread(target=self._pump, name="job-pump", daemon=True)
         self._pump_thread.start()
         atexit.register(self.shutdown)  # before multiprocessing's own exit hook kills workers
+
+    @property
+    def max_active_per_owner(self) -> int | None:
+        return self.policy.max_active_per_owner
 
     # ---- public API -------------------------------------------------------------------
     def submit(
@@ -148,25 +131,19 @@ class JobManager:
     ) -> str:
         """Queue a job; returns its id. task is 'module:function' run in a worker.
 
-        Raises JobLimitReached when the owner already has the server's cap of active jobs.
+        Raises JobLimitReached when the owner already has the server's cap of active jobs,
+        or when the server's queue is full.
         """
         with self._lock:
-            active = sum(j.owner == owner and j.active for j in self._jobs.values())
-            if self.max_active_per_owner is not None and active >= self.max_active_per_owner:
-                raise JobLimitReached(
-                    f"You already have {active} jobs queued or running, the most this server "
-                    "allows per learner. Wait for one to finish or stop one."
-                )
-            number = next(self._numbers)
-            job_id = f"run-{number}"
-            self._jobs[number] = JobRecord(
-                job_id, number, owner, task, label or job_id, payload, stop_grace=stop_grace
-            )
-            self._ids[job_id] = number
-            self._queue.append(number)
+            self._touch(owner)
+            self._check_caps(owner)
+            job = self._new_record(owner, task, label, payload, stop_grace=stop_grace)
+            self._waiting.setdefault(owner, deque()).append(job.number)
+            if owner not in self._turns:
+                self._turns.append(owner)
             self._forget_old(owner)
             self._dispatch()
-        return job_id
+        return job.id
 
     def stop(self, owner: str, job_id: str, now: bool = False) -> bool:
         """Stop a queued job at once, or ask a running one to stop (killed after the grace).
@@ -174,61 +151,68 @@ class JobManager:
         `now` drops a job's own longer grace: a second Stop that cannot wait.
         """
         with self._lock:
+            self._touch(owner)
             job = self._own(owner, job_id)
             if job is None or not job.active:
                 return False
             if now:
                 job.stop_grace = None
-            if job.status == "queued":
-                self._queue.remove(job.number)
-                self._end(job, "stopped", "Stopped before it started.")
-            elif job.stop_requested is None:
-                job.stop_requested = time.monotonic()
-                self._stop_flags[job.worker].value = job.number
+            self._request_stop(job, "")
             return True
 
     def snapshot(self, owner: str, job_id: str) -> JobRecord | None:
         """A consistent copy of one of the owner's jobs (None for unknown or foreign ids)."""
         with self._lock:
+            self._touch(owner)
             job = self._own(owner, job_id)
-            return self._copy(job) if job else None
+            return self._copy(job, self._positions()) if job else None
 
     def jobs(self, owner: str, task: str | None = None) -> list[JobRecord]:
         """Copies of the owner's jobs (of one task, if given), oldest first."""
         with self._lock:
+            self._touch(owner)
+            positions = self._positions()
             return [
-                self._copy(j)
+                self._copy(j, positions)
                 for j in self._jobs.values()
                 if j.owner == owner and task in (None, j.task)
             ]
+
+    def heartbeat(self, owner: str) -> None:
+        """A sign that the learner's browser is still open (their jobs keep running)."""
+        with self._lock:
+            self._touch(owner)
 
     def delete(self, owner: str, job_id: str) -> bool:
         with self._lock:
             job = self._own(owner, job_id)
             if job is None or job.active:
                 return False
-            del self._jobs[job.number], self._ids[job_id]
+            del self._jobs[job.number], self._ids[owner, job_id]
             return True
 
     def adopt(self, owner: str, record: JobRecord) -> str:
         """Keep a finished run brought in from elsewhere (an imported JSON)."""
         with self._lock:
-            number = next(self._numbers)
-            job_id = f"run-{number}"
-            self._jobs[number] = dataclasses.replace(record, id=job_id, number=number, owner=owner)
-            self._ids[job_id] = number
+            number, job_id = self._next_id(owner)
+            self._jobs[number] = dataclasses.replace(
+                record, id=job_id, number=number, owner=owner, worker=None
+            )
+            self._ids[owner, job_id] = number
+            self._forget_old(owner)
             return job_id
 
     def status(self) -> dict[str, Any]:
         """Pool state for the operator: workers ready and busy, jobs queued, restarts."""
         with self._lock:
+            pool = self.backend.status()
+            queued = sum(len(q) for q in self._waiting.values())
             return {
-                "workers": self.pool_size,
-                "ready": sum(w.ready for w in self._workers),
-                "busy": sum(w.job is not None for w in self._workers),
-                "queued": len(self._queue),
-                "restarts": self.restarts,
-                "broken": self.broken,
+                **pool,
+                "queued": queued,
+                "running": sum(j.status == "running" for j in self._jobs.values()),
+                "learners": len(self._turns),
+                "broken": pool.get("problem", ""),
             }
 
     def wait(self, owner: str, job_id: str, timeout: float = 60.0) -> JobRecord | None:
@@ -252,91 +236,132 @@ class JobManager:
     def shutdown(self) -> None:
         self._closed = True
         with self._lock:
-            for w in self._workers:
-                if w.process.is_alive():
-                    w.process.kill()
-                w.process.join(timeout=5)
+            self.backend.shutdown()
         self._pump_thread.join(timeout=2)
 
     # ---- internals -------------------------------------------------------------------
-    def _spawn(self, index: int) -> _Worker:
-        tasks = self._context.Queue()
-        flag = self._stop_flags.setdefault(index, self._context.Value("q", -1))
-        flag.value = -1
-        process = self._context.Process(
-            target=worker_module.worker_main,
-            args=(index, tasks, self._events, flag, self._threads, self._startup),
-            name=f"reglab-worker-{index}",
-            daemon=True,
-        )
-        with _hidden_main_module():
-            process.start()
-        return _Worker(index, process, tasks)
+    def _touch(self, owner: str) -> None:
+        self._seen[owner] = time.monotonic()
+
+    def _check_caps(self, owner: str) -> None:
+        cap, server_cap = self.policy.max_active_per_owner, self.policy.max_queued
+        active = sum(j.owner == owner and j.active for j in self._jobs.values())
+        if cap is not None and active >= cap:
+            raise JobLimitReached(
+                f"You already have {active} jobs queued or running, the most this server "
+                "allows per learner. Wait for one to finish or stop one."
+            )
+        queued = sum(len(q) for q in self._waiting.values())
+        if server_cap is not None and queued >= server_cap:
+            raise JobLimitReached(
+                f"The server's queue is full ({queued} jobs waiting). Try again in a minute."
+            )
+
+    def _next_id(self, owner: str) -> tuple[int, str]:
+        """A server-wide number, and an id counted per learner (their first run is run-1)."""
+        number = next(self._numbers)
+        counter = self._owner_numbers.setdefault(owner, itertools.count(1))
+        job_id = f"run-{next(counter)}"
+        while (owner, job_id) in self._ids:
+            job_id = f"run-{next(counter)}"
+        return number, job_id
+
+    def _new_record(self, owner, task, label, payload, **extra) -> JobRecord:
+        number, job_id = self._next_id(owner)
+        job = JobRecord(job_id, number, owner, task, label or job_id, payload, **extra)
+        self._jobs[number] = job
+        self._ids[owner, job_id] = number
+        return job
 
     def _own(self, owner: str, job_id: str) -> JobRecord | None:
-        job = self._jobs.get(self._ids.get(job_id, -1))
-        return job if job is not None and job.owner == owner else None
+        return self._jobs.get(self._ids.get((owner, job_id), -1))
 
-    def _copy(self, job: JobRecord) -> JobRecord:
+    def _positions(self) -> dict[int, int]:
+        """1-based places in the round-robin order: one job per learner per round."""
+        order: list[int] = []
+        queues = [self._waiting[o] for o in self._turns]
+        for depth in range(max((len(q) for q in queues), default=0)):
+            order += [q[depth] for q in queues if len(q) > depth]
+        return {number: place for place, number in enumerate(order, start=1)}
+
+    def _copy(self, job: JobRecord, positions: dict[int, int]) -> JobRecord:
         clone = copy.copy(job)
         clone.history = list(job.history)
-        clone.queue_position = self._queue.index(job.number) + 1 if job.status == "queued" else 0
+        clone.queue_position = positions.get(job.number, 0)
+        if clone.queue_position:
+            clone.estimated_wait = self._estimate_wait(clone.queue_position)
         return clone
+
+    def _typical_seconds(self) -> float:
+        return statistics.median(self._durations) if self._durations else TYPICAL_JOB_SECONDS
+
+    def _estimate_wait(self, position: int) -> float:
+        """Seconds until the job at `position` starts, from recent jobs' typical length."""
+        typical = self._typical_seconds()
+        free_at = [
+            max(1.0, typical - j.elapsed) for j in self._jobs.values() if j.status == "running"
+        ]
+        free_at += [0.0] * max(0, self.pool_size - len(free_at))
+        heapq.heapify(free_at)
+        start = 0.0
+        for _ in range(position):
+            start = heapq.heappop(free_at)
+            heapq.heappush(free_at, start + typical)
+        return start
 
     def _forget_old(self, owner: str) -> None:
         done = [j for j in self._jobs.values() if j.owner == owner and not j.active]
         for job in done[: max(0, len(done) - self.keep_per_owner)]:
-            del self._jobs[job.number], self._ids[job.id]
+            del self._jobs[job.number], self._ids[owner, job.id]
+
+    def _unqueue(self, job: JobRecord) -> None:
+        waiting = self._waiting.get(job.owner)
+        if waiting and job.number in waiting:
+            waiting.remove(job.number)
+            if not waiting:
+                del self._waiting[job.owner]
+                self._turns.remove(job.owner)
+
+    def _next_queued(self) -> JobRecord | None:
+        """The next job in round-robin order; its learner goes to the back of the line."""
+        if not self._turns:
+            return None
+        owner = self._turns.popleft()
+        waiting = self._waiting[owner]
+        job = self._jobs[waiting.popleft()]
+        if waiting:
+            self._turns.append(owner)
+        else:
+            del self._waiting[owner]
+        return job
+
+    def _request_stop(self, job: JobRecord, why: str) -> None:
+        if job.status == "queued":
+            self._unqueue(job)
+            self._end(job, "stopped", why or "Stopped before it started.")
+        elif job.stop_requested is None:
+            job.stop_requested, job.stop_reason = time.monotonic(), why
+            self.backend.signal_stop(job.worker, job.number)
 
     def _end(self, job: JobRecord, status: str, reason: str = "", result=None) -> None:
+        if job.stop_reason and status == "stopped":
+            reason = job.stop_reason
         job.status, job.reason, job.ended = status, reason, time.time()
         if result is not None:
             job.result = result
-        for w in self._workers:
-            if w.job == job.number:
-                w.job = None
+        if job.started is not None and status in ("finished", "stopped"):
+            self._durations.append(job.elapsed)
         job.worker = None
 
     def _dispatch(self) -> None:
-        for w in self._workers:
-            if not self._queue:
+        for slot in self.backend.free_slots():
+            job = self._next_queued()
+            if job is None:
                 return
-            if w.ready and w.job is None and w.process.is_alive():
-                job = self._jobs[self._queue.popleft()]
-                w.job, job.worker = job.number, w.index
-                job.status, job.started = "running", time.time()
-                self._stop_flags[w.index].value = -1
-                w.tasks.put((job.number, job.task, job.payload))
+            job.worker, job.status, job.started = slot, "running", time.time()
+            self.backend.run(slot, job.number, job.task, job.payload)
 
-    def _replace(self, w: _Worker, job_status: str | None, reason: str) -> None:
-        if w.job is not None and w.job in self._jobs and job_status:
-            self._end(self._jobs[w.job], job_status, reason)
-        if w.process.is_alive():
-            w.process.kill()
-        w.process.join(timeout=5)
-        self.failed_starts = 0 if w.ready else self.failed_starts + 1
-        if self.failed_starts >= MAX_FAILED_STARTS:
-            self._break(f"Worker processes exit while starting (exit code {w.process.exitcode}).")
-            return
-        self.restarts += 1
-        self._workers[w.index] = self._spawn(w.index)
-
-    def _break(self, reason: str) -> None:
-        """Stop restarting workers that cannot start; fail what waits, keep the app up."""
-        self.broken = (
-            f"{reason} Training is unavailable on this server; the other pages still work. "
-            "Check that TensorFlow imports: python -c 'import tensorflow'."
-        )
-        self._fail_queue()
-
-    def _fail_queue(self) -> None:
-        while self._queue:
-            self._end(self._jobs[self._queue.popleft()], "failed", self.broken)
-
-    def _handle(self, kind: str, worker_index: int | None, number: int | None, data: dict):
-        if kind == "ready":
-            self._workers[worker_index].ready = True
-            return
+    def _handle(self, kind: str, slot: Any, number: int | None, data: dict) -> None:
         job = self._jobs.get(number) if number is not None else None
         if job is None or job.status not in ACTIVE:
             return  # a job already ended (killed, forgotten): drop late messages
@@ -350,23 +375,30 @@ class JobManager:
             self._end(job, "finished", result=data.get("result"))
         elif kind in ("stopped", "diverged", "failed"):
             self._end(job, kind, data.get("reason", ""), data.get("result"))
+        elif kind == "lost":
+            self._end(job, "failed", data.get("reason", "The worker was lost."))
 
-    def _check_workers(self) -> None:
+    def _enforce(self) -> None:
+        """Kill jobs that ignored Stop; stop jobs past the time limit or whose learner left."""
         now = time.monotonic()
-        if self.broken:
-            self._fail_queue()
-            return
-        for w in list(self._workers):
-            job = self._jobs.get(w.job) if w.job is not None else None
-            if not w.process.is_alive():
-                code = w.process.exitcode
-                why = "likely out of memory" if code in (-9, 137) else f"exit code {code}"
-                self._replace(w, "failed", f"The worker process died ({why}); it was replaced.")
-            elif job and job.stop_requested and now - job.stop_requested > self._grace(job):
-                self._replace(
-                    w,
-                    "stopped",
-                    "Stopped (the job did not stop by itself, so its worker was restarted).",
+        limit, gone_after = self.policy.time_limit, self.policy.owner_timeout
+        for job in list(self._jobs.values()):
+            if job.status == "running" and job.stop_requested is not None:
+                if now - job.stop_requested > self._grace(job):
+                    self.backend.kill(job.worker)
+                    self._end(
+                        job,
+                        "stopped",
+                        "Stopped (the job did not stop by itself, so its worker was restarted).",
+                    )
+                continue
+            if not job.active:
+                continue
+            if gone_after is not None and now - self._seen.get(job.owner, now) > gone_after:
+                self._request_stop(job, "Stopped: the learner's browser tab was closed.")
+            elif limit is not None and job.status == "running" and job.elapsed > limit:
+                self._request_stop(
+                    job, f"Stopped at this server's time limit of {limit / 60:g} min per job."
                 )
 
     def _grace(self, job: JobRecord) -> float:
@@ -374,19 +406,11 @@ class JobManager:
 
     def _pump(self) -> None:
         while not self._closed:
-            try:
-                message = self._events.get(timeout=0.05)
-            except queue.Empty:
-                message = None
-            except (EOFError, OSError):
-                return
+            messages = self.backend.receive(0.05)
             with self._lock:
-                while message is not None:
+                if self._closed:
+                    return
+                for message in self.backend.update(messages):
                     self._handle(*message)
-                    try:
-                        message = self._events.get_nowait()
-                    except queue.Empty:
-                        message = None
-                if not self._closed:
-                    self._check_workers()
-                    self._dispatch()
+                self._enforce()
+                self._dispatch()

@@ -24,12 +24,12 @@ class PolyConfig:
 
     curve: str = spec("parabola", "curve", "Curve", choices=tuple(CURVES))
     n_samples: int = spec(30, "n", "Samples", lo=8, hi=200)
-    noise: float = spec(0.1, "noise", "Noise", lo=0, hi=1)
+    noise: float = spec(0.1, "noise", "Noise", lo=0, hi=0.5)
     seed: int = spec(1, "seed", "Seed", lo=0, hi=2**31 - 1)
     degree: int = spec(2, "deg", "Degree", lo=1, hi=MAX_DEGREE)
     overfit_degree: int = spec(15, "over", "Overfit degree", lo=1, hi=MAX_DEGREE)
     penalty: str = spec("ridge", "pen", "Penalty", choices=PENALTIES)
-    alpha: float = spec(1e-3, "alpha", "Penalty strength λ", lo=0, hi=100)
+    alpha: float = spec(1e-3, "alpha", "Penalty strength λ", lo=1e-8, hi=100)
     folds: int = spec(10, "k", "CV folds", lo=2, hi=20)
 
 

@@ -8,6 +8,7 @@ import json
 import math
 from dataclasses import asdict
 
+from core import run_schema
 from core.config import TRAINING_TASK, TrainingConfig
 from core.jobs import JobRecord
 from core.plots import best_epoch
@@ -103,29 +104,53 @@ def _json_default(value):
     raise TypeError(f"cannot export {type(value).__name__}")
 
 
-def record_from_json(text: str) -> tuple[JobRecord, list[str]]:
-    """A finished JobRecord from run_json's output; raises ValueError with a clear message."""
+MAX_RUNS_PER_FILE = 200
+MAX_NESTING = 8  # a run document is at most ~6 levels deep
+
+
+def _parse(text: str):
     try:
-        document = json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError as error:
         raise ValueError(f"This file is not JSON ({error.msg}).") from error
+    except RecursionError as error:
+        raise ValueError("This file nests lists or objects far too deeply.") from error
+
+
+def record_from_document(document, place: str = "This file") -> tuple[JobRecord, list[str]]:
+    """A finished JobRecord from one exported document; raises ValueError saying what is wrong."""
     if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise ValueError("This JSON is not a Regularization Lab run export.")
-    config, notices = TrainingConfig.from_query(document.get("config") or {})
-    history = [h for h in document.get("history", []) if isinstance(h, dict) and "epoch" in h]
+        raise ValueError(f"{place} is not a Regularization Lab run export.")
+    if run_schema.depth(document, MAX_NESTING) > MAX_NESTING:
+        raise ValueError(f"{place} nests lists or objects too deeply to be a run.")
+    try:
+        config, notices = run_schema.config(document.get("config"))
+        history = run_schema.history(document.get("history"))
+        result = run_schema.result(document.get("result"), max(2, config.info.n_classes))
+    except run_schema.BadRun as error:
+        raise ValueError(f"{place} is not a valid run: {error}") from error
+    status = document.get("status")
+    if status not in run_schema.FINISHED:
+        notices.append(f"{place}: status {str(status)[:20]!r} read as 'finished'.")
+        status = "finished"
     record = JobRecord(
-        id=str(document.get("id", "imported")),
+        id=run_schema.plain_text(document.get("id", "imported"), 40),
         number=0,
         owner="",
         task=TRAINING_TASK,  # a training run, trained elsewhere
-        label=str(document.get("label", "imported run")),
+        label=run_schema.plain_label(document.get("label", "imported run")),
         payload={"config": config},
-        status=str(document.get("status", "finished")),
-        reason=str(document.get("reason", "")),
+        status=status,
+        reason=run_schema.plain_text(document.get("reason", ""), 300),
         history=history,
-        result=document.get("result") or None,
+        result=result,
     )
     return record, notices
+
+
+def record_from_json(text: str) -> tuple[JobRecord, list[str]]:
+    """One run from run_json's output; raises ValueError with a clear message."""
+    return record_from_document(_parse(text))
 
 
 def runs_json(jobs: list[JobRecord]) -> str:
@@ -134,15 +159,26 @@ def runs_json(jobs: list[JobRecord]) -> str:
 
 
 def records_from_json(text: str) -> tuple[list[JobRecord], list[str]]:
-    """One run or a list of runs, as exported; raises ValueError with a clear message."""
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ValueError(f"This file is not JSON ({error.msg}).") from error
+    """One run or a list of runs, as exported. Bad runs in a list are skipped with a notice;
+    a file with no good run raises ValueError with a clear message."""
+    document = _parse(text)
     documents = document if isinstance(document, list) else [document]
+    if len(documents) > MAX_RUNS_PER_FILE:
+        raise ValueError(
+            f"This file holds {len(documents):,} runs; import at most {MAX_RUNS_PER_FILE} at once."
+        )
     records, notices = [], []
-    for item in documents:
-        record, found = record_from_json(json.dumps(item))
+    for i, item in enumerate(documents):
+        place = f"Run {i + 1} of the file" if len(documents) > 1 else "This file"
+        try:
+            record, found = record_from_document(item, place)
+        except ValueError as error:
+            if len(documents) == 1:
+                raise
+            notices.append(f"{error} It was skipped.")
+            continue
         records.append(record)
         notices += found
+    if not records:
+        raise ValueError("No run in this file could be read: " + " ".join(notices))
     return records, notices

@@ -30,8 +30,8 @@ class SearchSpace:
     layers_max: int = spec(3, "lmax", "Most hidden layers", lo=1, hi=6)
     units_min: int = spec(8, "umin", "Fewest units", lo=1, hi=4096)
     units_max: int = spec(256, "umax", "Most units", lo=1, hi=4096)
-    lr_min: float = spec(1e-4, "lrmin", "Smallest learning rate", lo=0, hi=10, lo_open=True)
-    lr_max: float = spec(1e-1, "lrmax", "Largest learning rate", lo=0, hi=10, lo_open=True)
+    lr_min: float = spec(1e-4, "lrmin", "Smallest learning rate", lo=1e-6, hi=10)
+    lr_max: float = spec(1e-1, "lrmax", "Largest learning rate", lo=1e-6, hi=10)
     dropout_max: float = spec(0.5, "dmax", "Largest dropout", lo=0, hi=0.9)
     l2_max: float = spec(1e-2, "l2max", "Largest L2 λ (0 = no L2)", lo=0, hi=1)
     optimizers: tuple[str, ...] = spec(

@@ -11,6 +11,7 @@ import tensorflow as tf
 
 from core.config import TRAINING_TASK, TrainingConfig
 from core.data_loading import load_splits
+from core.features import MultiHot, ScaledImages, as_float32, image_bytes, row_width
 from core.model_builder import build_model, compile_model
 from core.model_summary import summarize
 from core.worker import Diverged, Reporter, StopRequested
@@ -36,12 +37,31 @@ def execution_plan(n_train: int, batch_size: int, flops_per_sample: int) -> tupl
     return per_call, per_call * chunks
 
 
+def _batch_reader(x):
+    """A TF function: example indices -> a dense float32 batch, from compact storage."""
+    if isinstance(x, MultiHot):
+        rows = tf.RaggedTensor.from_row_splits(tf.constant(x.indices), tf.constant(x.indptr))
+        width = x.width
+
+        def read(idx):
+            part = tf.gather(rows, idx)
+            coords = tf.stack([part.value_rowids(), tf.cast(part.values, tf.int64)], axis=1)
+            shape = tf.stack([tf.cast(tf.size(idx), tf.int64), tf.constant(width, tf.int64)])
+            return tf.scatter_nd(coords, tf.ones_like(part.values, tf.float32), shape)
+
+        return read
+    if isinstance(x, ScaledImages):
+        raw, scale = tf.constant(x.raw), x.scale
+        return lambda idx: tf.cast(tf.gather(raw, idx), tf.float32) * scale
+    values = tf.constant(np.asarray(x, dtype=np.float32))
+    return lambda idx: tf.gather(values, idx)
+
+
 def _train_dataset(x, y, batch_size: int, seed: int) -> tf.data.Dataset:
-    data = tf.data.Dataset.from_tensor_slices((x, y))
-    if x.nbytes < 64 * 2**20:  # small sets: cache; big ones are already one in-memory tensor
-        data = data.cache()
-    data = data.shuffle(len(y), seed=seed, reshuffle_each_iteration=True).batch(batch_size)
-    data = data.map(lambda xb, yb: (tf.cast(xb, tf.float32), yb))  # IMDB multi-hot is uint8
+    """Shuffled batches, reshuffled each epoch; each batch is made dense only when it is read."""
+    read, labels = _batch_reader(x), tf.constant(y)
+    order = tf.data.Dataset.range(len(y)).shuffle(len(y), seed=seed, reshuffle_each_iteration=True)
+    data = order.batch(batch_size).map(lambda idx: (read(idx), tf.gather(labels, idx)))
     return data.repeat().prefetch(tf.data.AUTOTUNE)
 
 
@@ -49,6 +69,7 @@ class Evaluator:
     """Loss (data part), penalty and accuracy over whole arrays in a few compiled calls."""
 
     def __init__(self, model: keras.Model, binary: bool, chunk: int = 4096) -> None:
+        """`chunk`: examples per call at most (fewer for wide inputs: ~64 MB per chunk)."""
         self.model, self.binary, self.chunk = model, binary, chunk
         self._loss = (
             keras.losses.BinaryCrossentropy(reduction="sum")
@@ -71,10 +92,10 @@ class Evaluator:
 
     def evaluate(self, x, y, keep_probabilities: bool = False) -> dict:
         loss_sum, correct, kept = 0.0, 0.0, []
-        for start in range(0, len(y), self.chunk):
+        chunk = max(64, min(self.chunk, 2**24 // row_width(x)))
+        for start in range(0, len(y), chunk):
             part_loss, part_correct, probabilities = self._step(
-                np.asarray(x[start : start + self.chunk], dtype="float32"),
-                y[start : start + self.chunk],
+                as_float32(x[start : start + chunk]), y[start : start + chunk]
             )
             loss_sum += float(part_loss)
             correct += float(part_correct)
@@ -121,6 +142,17 @@ class LiveReport(keras.callbacks.Callback):
         points = boundary and config.info.kind == "points"
         self.grid = _grid(splits.x_train) if points else None
         self.last_boundary = 0.0
+        if self.grid is not None:  # the server draws the boundary over these, holding no data
+            shown = slice(0, 3000)
+            reporter.send(
+                "live",
+                {
+                    "points": {
+                        "x": np.round(splits.x_train[shown], 4).tolist(),
+                        "y": splits.y_train[shown].tolist(),
+                    }
+                },
+            )
 
     def set_model(self, model) -> None:
         super().set_model(model)
@@ -228,12 +260,18 @@ def _test_report(evaluator: Evaluator, splits, n_classes: int) -> dict:
     classes = max(n_classes, 2)
     confusion = np.zeros((classes, classes), dtype=int)
     np.add.at(confusion, (splits.y_test.astype(int), predicted), 1)
-    wrong = np.flatnonzero(predicted != splits.y_test)
-    return {
+    wrong = np.flatnonzero(predicted != splits.y_test)[:48]
+    report = {
         **scored,
         "confusion": confusion.tolist(),
-        "misclassified": [(int(i), int(predicted[i])) for i in wrong[:48]],
+        "misclassified": [
+            {"index": int(i), "true": int(splits.y_test[i]), "predicted": int(predicted[i])}
+            for i in wrong
+        ],
     }
+    if len(splits.x_test.shape) == 4:  # images: the first few wrong ones travel with the result
+        report["misclassified_images"] = image_bytes(splits.x_test[wrong[:24]])
+    return report
 
 
 def fit_model(

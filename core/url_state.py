@@ -17,11 +17,13 @@ class Spec:
 
     key: str
     label: str
-    lo: float | None = None
+    lo: float | None = None  # the widget's bounds too: one source of truth for both
     hi: float | None = None
     lo_open: bool = False
     hi_open: bool = False
     choices: tuple[str, ...] = ()
+    options: tuple[float, ...] = ()  # the only numbers a widget offers (a select slider)
+    max_items: int | None = None  # longest list (e.g. hidden layers)
 
 
 def spec(default: Any, key: str, label: str, **bounds: Any) -> Any:
@@ -31,6 +33,35 @@ def spec(default: Any, key: str, label: str, **bounds: Any) -> Any:
             default_factory=lambda: default, metadata={"spec": Spec(key, label, **bounds)}
         )
     return dataclasses.field(default=default, metadata={"spec": Spec(key, label, **bounds)})
+
+
+def field_spec(cls: type, name: str) -> Spec:
+    return next(f.metadata["spec"] for f in dataclasses.fields(cls) if f.name == name)
+
+
+def field_range(cls: type, name: str) -> tuple[Any, Any]:
+    """(min, max) for a field's widget, typed like the field (int or float)."""
+    spec_ = field_spec(cls, name)
+    kind, _ = _scalar_type(typing.get_type_hints(cls)[name])
+    return kind(spec_.lo), kind(spec_.hi)
+
+
+def _clamp(spec_: Spec, value: Any) -> tuple[Any, str]:
+    """A number moved into the field's range (or to its nearest option), and what was done."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return value, ""
+    if spec_.options:
+        nearest = min(spec_.options, key=lambda option: abs(option - value))
+        if nearest != value:
+            return type(value)(
+                nearest
+            ), f"is not one of {', '.join(map(_format_scalar, spec_.options))}"
+        return value, ""
+    if spec_.lo is not None and value < spec_.lo:
+        return type(value)(spec_.lo), f"is below the smallest {spec_.label} ({spec_.lo:g})"
+    if spec_.hi is not None and value > spec_.hi:
+        return type(value)(spec_.hi), f"is above the largest {spec_.label} ({spec_.hi:g})"
+    return value, ""
 
 
 def _field_specs(cls: type) -> list[tuple[dataclasses.Field, Spec, Any]]:
@@ -125,9 +156,11 @@ def to_query(config: Any, *, only_changed: bool = True) -> dict[str, str]:
 
 
 def from_query(cls: type[T], params: typing.Mapping[str, Any]) -> tuple[T, list[str]]:
-    """Build a config from query parameters; bad values fall back to defaults with a notice.
+    """Build a config from query parameters, with a notice for every value not taken as is.
 
-    Unknown keys are ignored. Each notice names the parameter and what was used instead.
+    Numbers outside a field's range are clamped to it (the widget's own bounds); values that
+    do not parse fall back to the default; lists are cut to their longest. Unknown keys are
+    ignored.
     """
     default = cls()
     values: dict[str, Any] = {}
@@ -141,27 +174,36 @@ def from_query(cls: type[T], params: typing.Mapping[str, Any]) -> tuple[T, list[
         raw = str(raw)
         kind, is_tuple = _scalar_type(hint)
         fallback = getattr(default, field.name)
+        shown_raw = f"`{spec_.key}={raw[:40]}`"
         try:
             parsed = (
                 tuple(_parse_scalar(part, kind) for part in raw.split(","))
                 if is_tuple
                 else _parse_scalar(raw, kind)
             )
-            items = parsed if is_tuple else (parsed,)
-            if is_tuple and not items:
-                raise ValueError("empty list")
-            for item in items:
-                problem = value_problem(spec_, item)
+            items = list(parsed) if is_tuple else [parsed]
+            if is_tuple and spec_.max_items is not None and len(items) > spec_.max_items:
+                items = items[: spec_.max_items]
+                notices.append(
+                    f"URL parameter {shown_raw} has more than {spec_.max_items} values: "
+                    f"using the first {spec_.max_items}."
+                )
+            for i, item in enumerate(items):
+                items[i], why = _clamp(spec_, item)
+                if why:
+                    notices.append(
+                        f"URL parameter {shown_raw}: {_format_scalar(item)} {why}; "
+                        f"using {_format_scalar(items[i])}."
+                    )
+                problem = value_problem(spec_, items[i])
                 if problem:
                     raise ValueError(problem)
         except ValueError as error:
             shown = _format_scalar(fallback) if not is_tuple else ",".join(map(str, fallback))
             reason = str(error).rstrip(".")
-            notices.append(
-                f"URL parameter `{spec_.key}={raw[:40]}` ignored: {reason}. Using {shown}."
-            )
+            notices.append(f"URL parameter {shown_raw} ignored: {reason}. Using {shown}.")
             continue
-        values[field.name] = parsed
+        values[field.name] = tuple(items) if is_tuple else items[0]
     try:
         return cls(**values), notices
     except ValueError as error:

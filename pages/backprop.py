@@ -7,7 +7,7 @@ import streamlit as st
 
 from core import backprop as bp
 from core.backprop_plots import error_figure, network_figure
-from core.url_state import field_problems
+from core.url_state import field_problems, field_range
 from pages.ui import page_state
 from pages.ui.runtime import chart, markdown
 
@@ -26,7 +26,13 @@ for left, right in (("w13", "w23"), ("w14", "w24"), ("w35", "w45")):
     c2.number_input(right, -10.0, 10.0, step=0.05, format="%.4f", key=f"bp_{right}")
 c1, c2 = sb.columns(2)
 c1.number_input("target t", 0.0, 1.0, step=0.05, format="%.4f", key="bp_target")
-c2.number_input("learning rate η", 0.001, 100.0, step=0.1, format="%.4f", key="bp_learning_rate")
+c2.number_input(
+    "learning rate η",
+    *field_range(bp.BackpropConfig, "learning_rate"),
+    step=0.1,
+    format="%.4f",
+    key="bp_learning_rate",
+)
 sb.number_input(
     "L2 λ (weight decay)",
     0.0,
@@ -110,7 +116,9 @@ if config == dataclasses.replace(bp.BackpropConfig(), step=step):
 
 train_tab, check_tab = st.tabs(["Train N iterations", "Gradient check"])
 with train_tab:
-    iterations = st.slider("Iterations", 1, 500, key="bp_iterations")
+    iterations = st.slider(
+        "Iterations", *field_range(bp.BackpropConfig, "iterations"), key="bp_iterations"
+    )
     rows = bp.train(config, iterations)
     chart(error_figure(rows), key="bp_error")
     st.caption(

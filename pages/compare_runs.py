@@ -9,20 +9,27 @@ from core.run_records import history_csv, records_from_json, runs_json, table_ro
 from pages.ui.run_view import metric_choice
 from pages.ui.runtime import chart, job_manager, owner
 
+MAX_IMPORT_BYTES = 20 * 2**20  # as .streamlit/config.toml's server.maxUploadSize
+
 st.title("Compare runs")
 manager, me = job_manager(), owner()
 
 with st.expander("Import runs (JSON exported from this app)"):
     upload = st.file_uploader("Run JSON", type="json", key="cr_upload")
     if upload is not None and st.session_state.get("cr_imported") != upload.file_id:
+        st.session_state.cr_imported = upload.file_id  # one message per file, then done
         try:
+            if upload.size > MAX_IMPORT_BYTES:
+                raise ValueError(
+                    f"This file has {upload.size / 2**20:.1f} MB; run files up to "
+                    f"{MAX_IMPORT_BYTES // 2**20} MB can be imported."
+                )
             records, notices = records_from_json(upload.getvalue().decode("utf-8", "replace"))
         except ValueError as error:
             st.error(str(error))
         else:
             for record in records:
                 manager.adopt(me, record)
-            st.session_state.cr_imported = upload.file_id
             st.success(f"Imported {len(records)} run(s).")
             for notice in notices:
                 st.warning(notice)

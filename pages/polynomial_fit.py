@@ -6,6 +6,7 @@ import streamlit as st
 
 from core import polynomial as poly
 from core import polynomial_plots as plots
+from core.url_state import field_range
 from pages.ui import page_state
 from pages.ui.runtime import chart, markdown
 
@@ -18,10 +19,10 @@ st.session_state.setdefault("poly_log_alpha", min(2.0, max(-8.0, log_alpha)))
 sb = st.sidebar
 sb.header("Data")
 sb.radio("Curve", list(poly.CURVES), key="poly_curve", format_func=lambda c: poly.CURVES[c][0])
-sb.slider("Training samples", 8, 200, key="poly_n_samples")
-sb.slider("Noise (std)", 0.0, 0.5, step=0.01, key="poly_noise")
+sb.slider("Training samples", *field_range(poly.PolyConfig, "n_samples"), key="poly_n_samples")
+sb.slider("Noise (std)", *field_range(poly.PolyConfig, "noise"), step=0.01, key="poly_noise")
 sb.number_input("Seed", 0, 2**31 - 1, step=1, key="poly_seed")
-sb.slider("Cross-validation folds k", 2, 20, key="poly_folds")
+sb.slider("Cross-validation folds k", *field_range(poly.PolyConfig, "folds"), key="poly_folds")
 
 st.slider("Polynomial degree", 1, poly.MAX_DEGREE, key="poly_degree")
 config = page_state.read("poly", poly.PolyConfig)

@@ -33,3 +33,22 @@ def boom(payload, reporter):
 def crash_at_start(threads):
     """A worker start-up that dies, as a TensorFlow import crash would."""
     os._exit(3)
+
+
+def crash_while_flagged(threads):
+    """A start-up that dies while the file named by REGLAB_TEST_CRASH_FLAG exists."""
+    if os.path.exists(os.environ.get("REGLAB_TEST_CRASH_FLAG", "")):
+        os._exit(3)
+
+
+def hold_memory(payload, reporter):
+    """Keep `mb` megabytes alive in the worker after the job (as a dataset cache would)."""
+    global _HELD
+    _HELD = bytearray(payload["mb"] * 2**20)
+    for i in range(0, len(_HELD), 4096):
+        _HELD[i] = 1  # touch every page so it is resident
+    reporter.send("epoch", {"epoch": 1, "pid": os.getpid()})
+    return {"pid": os.getpid()}
+
+
+_HELD = None

@@ -51,7 +51,8 @@ def test_url_opens_a_step_and_bad_values_fall_back():
     at = open_this_page({"step": "7", "eta": "-1", "w35": "oops"})
     assert current(at)[0] == "δ5"
     assert len(at.warning) == 2
-    assert at.number_input(key="bp_learning_rate").value == 1.0
+    assert at.number_input(key="bp_learning_rate").value == 0.001  # clamped to the widget's
+    assert any("below the smallest" in w.value for w in at.warning)
 
 
 def test_gradient_check_and_slips_are_shown():

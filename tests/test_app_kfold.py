@@ -38,7 +38,8 @@ def test_kfold_runs_offline_and_shows_folds_average_and_final_test_score():
 def test_course_setup_button_and_bad_url_values():
     at = open_page("pages/kfold.py", {"k": "99", "kn": "abc"})
     warnings = " ".join(w.value for w in at.warning)
-    assert "`k=99` ignored" in warnings and "`kn=abc` ignored" in warnings
+    assert "`k=99`" in warnings and "using 10" in warnings and "`kn=abc` ignored" in warnings
+    assert at.session_state.kf_k == 10
     at.button(key="kf_course").click().run()
     assert at.session_state.tl_dataset == "imdb"
     assert at.session_state.kf_size == 1000 and at.session_state.kf_k == 4

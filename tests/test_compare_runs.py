@@ -8,6 +8,39 @@ from core.config import TrainingConfig
 from core.jobs import JobRecord
 from core.run_records import records_from_json, run_json, runs_json
 
+RESULT_REST = {
+    "final": "last",
+    "best_epoch": 3,
+    "epochs_run": 5,
+    "early_stopped": False,
+    "restored_best": False,
+    "weights": [
+        {
+            "layer": "dense",
+            "counts": [1, 2],
+            "edges": [-1.0, 0.0, 1.0],
+            "zero_fraction": 0.0,
+            "near_zero_fraction": 0.1,
+            "mean_abs": 0.3,
+            "l2_norm": 1.2,
+        }
+    ],
+    "best_val_loss": 0.61,
+    "params": 97,
+    "sizes": {"train": 6, "validation": 2, "test": 2},
+}
+
+
+def scores(accuracy: float, loss: float) -> dict:
+    return {
+        "accuracy": accuracy,
+        "data_loss": loss,
+        "loss": loss + 0.01,
+        "confusion": [[3, 1], [0, 4]],
+        "misclassified": [{"index": 2, "true": 0, "predicted": 1}],
+        "misclassified_images": [],
+    }
+
 
 def sample_run(number: int, label: str) -> JobRecord:
     history = [
@@ -24,12 +57,7 @@ def sample_run(number: int, label: str) -> JobRecord:
         }
         for e in range(1, 6)
     ]
-    result = {
-        "test_last": {"accuracy": 0.8, "data_loss": 0.5, "confusion": [[3, 1], [0, 4]]},
-        "test_best": {"accuracy": 0.85, "data_loss": 0.4, "confusion": [[4, 0], [1, 3]]},
-        "best_epoch": 3,
-        "final": "last",
-    }
+    result = {"test_last": scores(0.8, 0.5), "test_best": scores(0.85, 0.4), **RESULT_REST}
     config = TrainingConfig(dataset="moons", units=(8, 4), l2=(0.01,), seed=number)
     return JobRecord(
         f"run-{number}",

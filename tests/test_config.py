@@ -15,11 +15,11 @@ def test_defaults_are_valid():
         ({"units": ()}, "at least one hidden layer"),
         ({"units": (0,)}, "Units must be ≥ 1"),
         ({"units": (100_000,)}, "Units must be ≤ 4096"),
-        ({"dropout": (1.0,)}, "Dropout p must be < 1"),
+        ({"dropout": (1.0,)}, "Dropout p must be ≤ 0.9"),
         ({"dropout": (-0.1,)}, "Dropout p must be ≥ 0"),
         ({"l2": (-0.01,)}, "L2 λ must be ≥ 0"),
         ({"l1": (-1.0,)}, "L1 λ must be ≥ 0"),
-        ({"learning_rate": 0.0}, "Learning rate must be > 0"),
+        ({"learning_rate": 0.0}, "Learning rate must be ≥ 1e-06"),
         ({"batch_size": 0}, "Batch size must be ≥ 1"),
         ({"epochs": 0}, "Epochs must be ≥ 1"),
         ({"optimizer": "adamw"}, "Optimizer must be one of"),
@@ -95,14 +95,14 @@ def test_junk_values_fall_back_with_notices_and_unknown_keys_are_ignored():
     config, notices = TrainingConfig.from_query(params)
     default = TrainingConfig()
     assert config.learning_rate == default.learning_rate
-    assert config.dropout == default.dropout
-    assert config.units == default.units
-    assert config.batch_size == default.batch_size
+    assert config.units == (64, 1)
     assert config.dataset == default.dataset
-    assert config.epochs == default.epochs
     assert config.seed == 3
+    # numbers out of range are clamped to the widget's bounds, each with a notice
+    assert (config.dropout, config.batch_size, config.epochs) == ((0.9,), 1, 10_000)
     assert len(notices) == 8
-    assert all("ignored" in n for n in notices)
+    assert sum("ignored" in n for n in notices) == 4
+    assert sum("using" in n and "ignored" not in n for n in notices) == 4
 
 
 def test_mismatched_layer_lists_fall_back_to_defaults():

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from core import course_data
+from core import course_data, data_loading
 from core.config import TrainingConfig
 from core.data_loading import holdout_indices, load_splits
 from tests.course_fixtures import WORDS, write_course_data
@@ -14,9 +14,9 @@ def data_dir(tmp_path, monkeypatch):
     folder = write_course_data(tmp_path / "keras-datasets")
     monkeypatch.setenv("REGLAB_DATA_DIR", str(folder))
     monkeypatch.setenv("KERAS_HOME", str(tmp_path / "empty-keras-home"))
-    course_data.load_raw.cache_clear()
+    data_loading._course_arrays.cache_clear()
     yield folder
-    course_data.load_raw.cache_clear()
+    data_loading._course_arrays.cache_clear()
 
 
 @pytest.mark.parametrize("name", ["mnist", "fashion_mnist"])
@@ -26,8 +26,9 @@ def test_image_sets_load_with_shapes_dtypes_and_labels(data_dir, name):
     assert x_train.dtype == np.uint8
     assert set(np.unique(y_train)) == set(range(10))
     splits = load_splits(TrainingConfig(dataset=name, val_fraction=0.25, holdout="last"))
-    assert splits.x_train.shape == (180, 28, 28, 1) and splits.x_train.dtype == np.float32
-    assert splits.x_train.min() >= 0.0 and splits.x_train.max() <= 1.0
+    assert splits.x_train.shape == (180, 28, 28, 1) and splits.x_train.nbytes == 180 * 28 * 28
+    dense = np.asarray(splits.x_train)  # kept as uint8, read as float32 in [0, 1]
+    assert dense.dtype == np.float32 and dense.min() >= 0.0 and dense.max() <= 1.0
     assert splits.sizes() == {"train": 180, "validation": 60, "test": 60}
 
 
@@ -53,8 +54,12 @@ def test_imdb_vocabulary_cut_uses_the_oov_char(data_dir):
 def test_imdb_multi_hot_splits(data_dir):
     config = TrainingConfig(dataset="imdb", vocabulary=100, val_fraction=0.5, holdout="first")
     splits = load_splits(config)
-    assert splits.x_train.shape == (120, 100) and splits.x_train.dtype == np.uint8
-    assert set(np.unique(splits.x_train)) == {0, 1}
+    assert splits.x_train.shape == (120, 100)
+    dense = np.asarray(splits.x_train)
+    assert set(np.unique(dense)) == {0, 1}
+    expected = course_data.multi_hot(course_data.load_raw("imdb", 100)[0], 100)[120:]
+    np.testing.assert_array_equal(dense, expected)  # compact rows read as the course's vectors
+    assert splits.x_train.nbytes < expected.nbytes / 2
     assert set(np.unique(splits.y_train)) == {0, 1}
 
 
@@ -76,13 +81,11 @@ def test_missing_data_and_no_network_give_a_clear_message(tmp_path, monkeypatch)
         raise OSError("network unreachable")
 
     monkeypatch.setattr(course_data, "_download", offline)
-    course_data.load_raw.cache_clear()
     with pytest.raises(course_data.DatasetUnavailable) as caught:
         course_data.load_raw("mnist", allow_download=True)
     message = str(caught.value)
     assert "MNIST is not available" in message and "REGLAB_DATA_DIR" in message
     assert "network unreachable" in message and "embedded datasets still work" in message
-    course_data.load_raw.cache_clear()
 
 
 def test_holdout_parts():

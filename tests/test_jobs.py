@@ -130,17 +130,6 @@ def test_old_runs_are_forgotten_beyond_the_keep_limit():
         manager.shutdown()
 
 
-def test_pool_that_cannot_start_fails_jobs_with_a_reason():
-    manager = JobManager(1, startup=f"{TASKS}:crash_at_start")
-    try:
-        assert wait_for(lambda: manager.status()["broken"], 60)
-        assert manager.status()["restarts"] == 2
-        job = manager.wait("a", manager.submit("a", f"{TASKS}:count", {}), 10)
-        assert job.status == "failed" and "unavailable" in job.reason
-    finally:
-        manager.shutdown()
-
-
 def test_a_learner_cannot_queue_more_than_the_servers_cap():
     manager = JobManager(1, startup="", max_active_per_owner=2)
     try:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import streamlit as st
 
 from core import plots
 from core.config import TrainingConfig
-from core.data_loading import load_splits
 from core.jobs import JobRecord
 from core.run_records import history_csv, run_json
 
@@ -22,24 +23,29 @@ STATUS_TEXT = {
 }
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
-def cached_splits(config: TrainingConfig):
-    """The page's own copy of a config's data (for previews and plots), once per server."""
-    return load_splits(config)
+def escape_markdown(text: str) -> str:
+    """Text from a file or a learner, shown literally inside Markdown (no links, no images)."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$])", r"\\\1", text)
+
+
+def wait_text(seconds: float) -> str:
+    return f"{max(1, round(seconds))} s" if seconds < 90 else f"{seconds / 60:.0f} min"
 
 
 def status_line(job: JobRecord) -> None:
-    text = f"**{STATUS_TEXT[job.status]}** — {job.label}"
+    text = f"**{STATUS_TEXT[job.status]}** — {escape_markdown(job.label)}"
     if job.status == "queued":
         text += f" · position {job.queue_position} in the queue"
+        if job.estimated_wait is not None:
+            text += f", starts in about {wait_text(job.estimated_wait)}"
     if job.status == "running" and job.stop_requested:
         text += " · stopping…"
     if job.elapsed:
         text += f" · {job.elapsed:.1f} s"
     if job.status in ("failed", "diverged"):
-        st.error(f"{text}\n\n{job.reason}")
+        st.error(f"{text}\n\n{escape_markdown(job.reason)}")
     elif job.status == "stopped":
-        st.warning(f"{text}. {job.reason}")
+        st.warning(f"{text}. {escape_markdown(job.reason)}")
     elif job.status == "finished":
         st.success(text)
     else:
@@ -94,10 +100,12 @@ def curves(job: JobRecord, chart, key: str) -> None:
             f"{last['penalty']:.4f}",
             help="Keras adds this to the loss it reports; the curves show the data part.",
         )
-    if "boundary" in job.live and config.info.kind == "points":
-        splits = cached_splits(config)
+    if "boundary" in job.live and "points" in job.live:
+        points = job.live["points"]
         chart(
-            plots.boundary_figure(job.live["boundary"], splits.x_train, splits.y_train),
+            plots.boundary_figure(
+                job.live["boundary"], np.asarray(points["x"]), np.asarray(points["y"])
+            ),
             key=f"{key}_boundary",
         )
 
@@ -129,7 +137,7 @@ def results(job: JobRecord, chart) -> None:
     with tabs[0]:
         chart(plots.confusion_figure(final["confusion"], config.info.class_names), key="confusion")
     with tabs[1]:
-        _misclassified(config, final["misclassified"], chart)
+        _misclassified(config, final, chart)
     with tabs[2]:
         weights = result.get("weights", [])
         chart(plots.weights_figure(weights), key="weights")
@@ -143,22 +151,22 @@ def results(job: JobRecord, chart) -> None:
         )
 
 
-def _misclassified(config: TrainingConfig, wrong: list, chart) -> None:
+def _misclassified(config: TrainingConfig, report: dict, chart) -> None:
+    wrong = report.get("misclassified", [])
     if not wrong:
         st.write("No test example was misclassified.")
         return
-    splits = cached_splits(config)
     names = config.info.class_names
-    if config.info.image_shape is not None:
-        shown = wrong[:24]
-        images = np.stack([splits.x_test[i][..., 0] for i, _ in shown])
-        titles = [f"{names[int(splits.y_test[i])]}→{names[p]}" for i, p in shown]
-        chart(plots.images_grid_figure(images, titles), key="misclassified")
+    images = report.get("misclassified_images")
+    if images:
+        shown = wrong[: len(images)]
+        titles = [f"{names[w['true']]}→{names[w['predicted']]}" for w in shown]
+        chart(plots.images_grid_figure(np.asarray(images), titles), key="misclassified")
         st.caption("Caption: true → predicted.")
     else:
         rows = [
-            {"index": i, "true": names[int(splits.y_test[i])], "predicted": names[p]}
-            for i, p in wrong
+            {"index": w["index"], "true": names[w["true"]], "predicted": names[w["predicted"]]}
+            for w in wrong
         ]
         st.dataframe(pd.DataFrame(rows), hide_index=True)
 

@@ -8,22 +8,41 @@ from pathlib import Path
 import streamlit as st
 
 from core.config import Caps
-from core.jobs import JobLimitReached, JobManager
+from core.identity import browser_id
+from core.jobs import JobLimitReached, JobManager, Policy
+from core.worker import Recycle
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
+XSRF_COOKIE = "_streamlit_xsrf"  # set once per browser by Streamlit's server (Tornado)
+HEARTBEAT_SECONDS = 30
 
 
 @st.cache_resource(show_spinner=False)
 def job_manager() -> JobManager:
     """One pool of worker processes for the whole server, started with it."""
-    return JobManager(max_active_per_owner=Caps.from_env().max_jobs)
+    caps = Caps.from_env()
+    policy = Policy(
+        max_active_per_owner=caps.max_jobs,
+        max_queued=caps.max_queued,
+        time_limit=caps.job_minutes * 60,
+        owner_timeout=caps.session_seconds,
+    )
+    return JobManager(policy=policy, recycle=Recycle(caps.worker_jobs, caps.worker_mb))
 
 
 def owner() -> str:
-    """This browser session's id: jobs are only visible to the session that started them."""
+    """This learner's id: the browser's (its tabs and reloads share runs and caps), else the
+    session's. Jobs are only visible to the learner who started them."""
     if "owner" not in st.session_state:
-        st.session_state.owner = uuid.uuid4().hex
+        cookie = st.context.cookies.get(XSRF_COOKIE) if st.context.cookies else None
+        st.session_state.owner = browser_id(cookie) or uuid.uuid4().hex
     return st.session_state.owner
+
+
+@st.fragment(run_every=HEARTBEAT_SECONDS)
+def heartbeat() -> None:
+    """While a tab is open its learner's jobs keep running; closed, they stop after a grace."""
+    job_manager().heartbeat(owner())
 
 
 def submit(task: str, payload: dict, label: str, **options) -> str | None:

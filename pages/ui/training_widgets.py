@@ -8,15 +8,22 @@ from core.config import (
     ACTIVATIONS,
     BATCHNORM_POSITIONS,
     HOLDOUTS,
+    MAX_LAYERS,
     MONITORS,
     OPTIMIZERS,
+    VOCABULARIES,
     LayerSpec,
     TrainingConfig,
 )
 from core.datasets import DATASETS
-from core.url_state import to_query
+from core.url_state import field_range, to_query
 
-MAX_LAYERS = 8
+
+def bounds(name: str) -> tuple:
+    """A TrainingConfig field's (min, max): the URL is clamped to the same range."""
+    return field_range(TrainingConfig, name)
+
+
 SCALARS = {  # widget key -> TrainingConfig field
     "tl_dataset": "dataset",
     "tl_n": "n_samples",
@@ -100,10 +107,10 @@ def start_config(page: str, fallback: TrainingConfig | None = None) -> TrainingC
 
 def _regularization_inputs(suffix: str, container) -> tuple[float, float, float, bool]:
     c1, c2 = container.columns(2)
-    l1 = c1.number_input("L1 λ", 0.0, 1.0, step=0.0005, format="%.4f", key=f"tl_l1{suffix}")
-    l2 = c2.number_input("L2 λ", 0.0, 1.0, step=0.0005, format="%.4f", key=f"tl_l2{suffix}")
+    l1 = c1.number_input("L1 λ", *bounds("l1"), step=0.0005, format="%.4f", key=f"tl_l1{suffix}")
+    l2 = c2.number_input("L2 λ", *bounds("l2"), step=0.0005, format="%.4f", key=f"tl_l2{suffix}")
     drop = container.slider(
-        "Dropout p (after activation)", 0.0, 0.9, step=0.05, key=f"tl_drop{suffix}"
+        "Dropout p (after activation)", *bounds("dropout"), step=0.05, key=f"tl_drop{suffix}"
     )
     bn = container.checkbox("Batch normalization", key=f"tl_bn{suffix}")
     return l1, l2, drop, bn
@@ -120,7 +127,7 @@ def _layers(container) -> list[LayerSpec]:
             st.session_state.setdefault(f"tl_{short}_{i}", previous)
         box = container.expander(f"Layer {i + 1}", expanded=not same or i == 0)
         c1, c2 = box.columns(2)
-        units = c1.number_input("Units", 1, 4096, step=8, key=f"tl_units_{i}")
+        units = c1.number_input("Units", *bounds("units"), step=8, key=f"tl_units_{i}")
         activation = c2.selectbox("Activation", ACTIVATIONS, key=f"tl_act_{i}")
         regs = shared if shared else _regularization_inputs(f"_{i}", box)
         layers.append(LayerSpec(int(units), activation, *regs))
@@ -140,13 +147,13 @@ def training_sidebar(holdout: bool = True) -> TrainingConfig:
     )
     info = DATASETS[dataset]
     if info.kind == "points":
-        sb.slider("Samples", 100, 5000, step=50, key="tl_n")
-        sb.slider("Noise", 0.0, 1.0, step=0.05, key="tl_noise")
+        sb.slider("Samples", *bounds("n_samples"), step=100, key="tl_n")
+        sb.slider("Noise", *bounds("noise"), step=0.05, key="tl_noise")
     if info.kind == "text":
-        sb.select_slider("Vocabulary (top-N words)", [1000, 2000, 5000, 10000], key="tl_words")
+        sb.select_slider("Vocabulary (top-N words)", VOCABULARIES, key="tl_words")
     if not holdout:
         if info.embedded:
-            sb.slider("Test", 0.05, 0.5, step=0.05, key="tl_test")
+            sb.slider("Test", *bounds("test_fraction"), step=0.05, key="tl_test")
     else:
         _holdout_widgets(sb, info.embedded)
     _model_widgets(sb, info)
@@ -163,16 +170,15 @@ def training_sidebar(holdout: bool = True) -> TrainingConfig:
 
 
 def _holdout_widgets(sb, embedded: bool) -> None:
-    sb.number_input("Training subset (0 = all)", 0, 100_000, step=100, key="tl_subset")
+    sb.number_input("Training subset (0 = all)", *bounds("train_subset"), step=100, key="tl_subset")
     if embedded:
         c1, c2 = sb.columns(2)
-        c1.slider("Validation", 0.05, 0.5, step=0.05, key="tl_val")
-        c2.slider("Test", 0.05, 0.5, step=0.05, key="tl_test")
+        c1.slider("Validation", *bounds("val_fraction"), step=0.05, key="tl_val")
+        c2.slider("Test", *bounds("test_fraction"), step=0.05, key="tl_test")
     else:
         sb.slider(
             "Validation (part of the official training set)",
-            0.05,
-            0.5,
+            *bounds("val_fraction"),
             step=0.01,
             key="tl_val",
             help="The official test set is the test set.",
@@ -198,24 +204,28 @@ def _model_widgets(sb, info) -> None:
                 key="tl_conv",
                 help="Each block: Conv2D 3×3 ReLU, then MaxPooling 2×2.",
             )
-            sb.slider("Dropout after each pooling", 0.0, 0.9, step=0.05, key="tl_cdrop")
+            sb.slider(
+                "Dropout after each pooling", *bounds("conv_dropout"), step=0.05, key="tl_cdrop"
+            )
             sb.checkbox("Batch normalization in conv blocks", key="tl_cbn")
 
 
 def _training_widgets(sb, early_stopping: bool) -> None:
     sb.header("Training")
     sb.selectbox("Optimizer", list(OPTIMIZERS), key="tl_opt", format_func=OPTIMIZERS.get)
-    sb.number_input("Learning rate", 1e-6, 10.0, step=1e-4, format="%.5f", key="tl_lr")
+    sb.number_input(
+        "Learning rate", *bounds("learning_rate"), step=1e-4, format="%.6f", key="tl_lr"
+    )
     if st.session_state.tl_opt == "sgd":
-        sb.slider("Momentum", 0.0, 0.99, step=0.01, key="tl_mom")
+        sb.slider("Momentum", *bounds("momentum"), step=0.01, key="tl_mom")
         sb.checkbox("Nesterov", key="tl_nest")
     c1, c2 = sb.columns(2)
-    c1.number_input("Batch size", 1, 8192, step=16, key="tl_bs")
-    c2.number_input("Epochs", 1, 10_000, step=5, key="tl_epochs")
-    sb.number_input("Seed", 0, 2**31 - 1, step=1, key="tl_seed")
+    c1.number_input("Batch size", *bounds("batch_size"), step=16, key="tl_bs")
+    c2.number_input("Epochs", *bounds("epochs"), step=5, key="tl_epochs")
+    sb.number_input("Seed", *bounds("seed"), step=1, key="tl_seed")
     if early_stopping and sb.checkbox("Early stopping", key="tl_es"):
         sb.selectbox("Monitor", MONITORS, key="tl_esm")
-        sb.number_input("Patience", 0, 1000, step=1, key="tl_esp")
+        sb.number_input("Patience", *bounds("es_patience"), step=1, key="tl_esp")
         sb.checkbox("Restore best weights", key="tl_esr")
 
 
