@@ -5,6 +5,13 @@ from __future__ import annotations
 import math
 
 
+def sigmoid(z: float) -> float:
+    if z >= 0:  # never exp of a large positive number: huge weights saturate, not overflow
+        return 1.0 / (1.0 + math.exp(-z))
+    e = math.exp(z)
+    return e / (1.0 + e)
+
+
 class Value:
     """A float that remembers how it was computed, so backward() can fill in .grad."""
 
@@ -47,7 +54,7 @@ class Value:
         return out
 
     def sigmoid(self) -> Value:
-        s = 1.0 / (1.0 + math.exp(-self.data))
+        s = sigmoid(self.data)
         out = Value(s, (self,), "sigmoid")
 
         def _backward():

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 
-from core.autograd import Value
+from core.autograd import Value, sigmoid
 from core.url_state import spec
 
 WEIGHTS = ("w13", "w23", "w14", "w24", "w35", "w45")
@@ -38,10 +37,6 @@ class BackpropConfig:
 
     def weights(self) -> dict[str, float]:
         return {name: getattr(self, name) for name in WEIGHTS}
-
-
-def sigmoid(z: float) -> float:
-    return 1.0 / (1.0 + math.exp(-z))
 
 
 def forward(c: BackpropConfig, w: dict[str, float] | None = None) -> dict[str, float]:
