@@ -39,8 +39,8 @@ class Caps:
     job_minutes: float = 20.0  # wall-clock limit of one job
     session_seconds: float = 180.0  # a learner's jobs stop this long after their tab closed
     worker_jobs: int = 50  # a worker retires after this many jobs ...
-    worker_mb: float = 1100.0  # ... or once it holds this much memory (MB) after a job
-    max_upload_runs: int = 200  # runs one learner may import and keep
+    worker_mb: float = 850.0  # ... or once it holds this much memory (MB) after a job
+    max_kept_epochs: int = 20_000  # epochs of history one learner's imports may add
 
     @classmethod
     def from_env(cls) -> Caps:
@@ -55,7 +55,7 @@ class Caps:
             "session_seconds": "REGLAB_SESSION_SECONDS",
             "worker_jobs": "REGLAB_WORKER_JOBS",
             "worker_mb": "REGLAB_WORKER_MB",
-            "max_upload_runs": "REGLAB_MAX_UPLOAD_RUNS",
+            "max_kept_epochs": "REGLAB_MAX_KEPT_EPOCHS",
         }
         defaults = cls()
         values = {}

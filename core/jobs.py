@@ -26,6 +26,9 @@ from core.local_pool import LocalPool
 ACTIVE = ("queued", "running")
 DONE = ("finished", "stopped", "failed", "diverged")
 TYPICAL_JOB_SECONDS = 30.0  # wait estimates before any job has finished
+WARMUP_GRACE = 10.0  # a job that has not finished one step yet (loading data, tracing the
+# model) cannot look at Stop: it gets this long before its worker is restarted
+WRAP_UP_GRACE = 15.0  # a job that said it saw Stop gets this long to end (and report)
 
 
 class JobLimitReached(RuntimeError):
@@ -68,6 +71,7 @@ class JobRecord:
     worker: int | None = None
     stop_grace: float | None = None  # None: the pool's; longer for jobs that stop at a boundary
     stop_reason: str = ""  # why the server asked it to stop (time limit, learner gone)
+    stop_seen: float | None = None  # when the job said it saw the stop (monotonic)
 
     @property
     def active(self) -> bool:
@@ -375,6 +379,8 @@ class JobManager:
             self._end(job, "finished", result=data.get("result"))
         elif kind in ("stopped", "diverged", "failed"):
             self._end(job, kind, data.get("reason", ""), data.get("result"))
+        elif kind == "stopping":
+            job.stop_seen = time.monotonic()
         elif kind == "lost":
             self._end(job, "failed", data.get("reason", "The worker was lost."))
 
@@ -384,7 +390,7 @@ class JobManager:
         limit, gone_after = self.policy.time_limit, self.policy.owner_timeout
         for job in list(self._jobs.values()):
             if job.status == "running" and job.stop_requested is not None:
-                if now - job.stop_requested > self._grace(job):
+                if self._overdue(job, now):
                     self.backend.kill(job.worker)
                     self._end(
                         job,
@@ -401,8 +407,15 @@ class JobManager:
                     job, f"Stopped at this server's time limit of {limit / 60:g} min per job."
                 )
 
-    def _grace(self, job: JobRecord) -> float:
-        return self.stop_grace if job.stop_grace is None else job.stop_grace
+    def _overdue(self, job: JobRecord, now: float) -> bool:
+        """Whether a job asked to stop has had its time: its own or the pool's grace, more
+        while it warms up (it cannot look yet) or once it said it is wrapping up."""
+        grace = self.stop_grace if job.stop_grace is None else job.stop_grace
+        if job.stop_seen is not None:
+            return now - job.stop_seen > max(grace, WRAP_UP_GRACE)
+        if not job.history and not job.progress.get("batch"):
+            grace = max(grace, WARMUP_GRACE)
+        return now - job.stop_requested > grace
 
     def _pump(self) -> None:
         while not self._closed:

@@ -13,7 +13,7 @@ from typing import Any
 from core.config import TrainingConfig
 
 METRICS = ("loss", "data_loss", "penalty", "accuracy", "val_loss", "val_data_loss", "val_accuracy")
-MAX_EPOCHS = 10_000
+MAX_EPOCHS = 2_000  # the server's own cap is 500 (REGLAB_MAX_EPOCHS)
 MAX_LABEL = 120
 FINISHED = ("finished", "stopped", "failed", "diverged")
 

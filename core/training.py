@@ -69,8 +69,11 @@ class Evaluator:
     """Loss (data part), penalty and accuracy over whole arrays in a few compiled calls."""
 
     def __init__(self, model: keras.Model, binary: bool, chunk: int = 4096) -> None:
-        """`chunk`: examples per call at most (fewer for wide inputs: ~64 MB per chunk)."""
-        self.model, self.binary, self.chunk = model, binary, chunk
+        """`chunk`: examples per call at most; fewer where an example's input or any layer's
+        output is wide (a conv layer's maps), so that one call's tensors stay ~64 MB."""
+        self.model, self.binary = model, binary
+        widest = max((int(np.prod(layer.output.shape[1:])) for layer in model.layers), default=1)
+        self.chunk = max(64, min(chunk, 2**24 // max(widest, 1)))
         self._loss = (
             keras.losses.BinaryCrossentropy(reduction="sum")
             if binary
@@ -286,6 +289,8 @@ def fit_model(
 ) -> tuple[keras.Model, LiveReport]:
     """Build and train config's model on splits; raise Diverged or StopRequested if so ended."""
     epochs = epochs or config.epochs
+    if reporter.should_stop():  # stopped while its data loaded: no model to build
+        raise StopRequested("Stopped by the learner.")
     keras.backend.clear_session()
     keras.utils.set_random_seed(config.seed if seed is None else seed)
     model = build_model(config)

@@ -20,7 +20,7 @@ class Recycle:
     max_tasks_per_child / max_memory_per_child); the pool starts a fresh one in its place."""
 
     max_jobs: int = 50
-    max_rss_mb: float = 1100.0
+    max_rss_mb: float = 850.0
 
 
 def rss_mb() -> float:
@@ -76,6 +76,7 @@ class Reporter:
         self._events = events
         self._stop_flag = stop_flag
         self._last_progress = 0.0
+        self._acknowledged = False
 
     def send(self, kind: str, data: dict[str, Any]) -> None:
         """kind: 'epoch' (appended to the history), 'progress' (replaces) or 'live' (merges)."""
@@ -89,7 +90,13 @@ class Reporter:
             self.send("progress", data)
 
     def should_stop(self) -> bool:
-        return self._stop_flag.value == self.job_number
+        """Whether Stop was pressed; the first time it is seen, the server hears so and gives
+        the job time to wrap up instead of restarting its worker."""
+        stop = self._stop_flag.value == self.job_number
+        if stop and not self._acknowledged:
+            self._acknowledged = True
+            self._events.put(("stopping", None, self.job_number, {}))
+        return stop
 
 
 class TaggedReporter(Reporter):

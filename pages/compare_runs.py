@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from core.config import TRAINING_TASK
+from core.config import TRAINING_TASK, Caps
 from core.plots import overlay_figure
 from core.run_records import history_csv, records_from_json, runs_json, table_row
 from pages.ui.run_view import metric_choice
@@ -25,6 +25,14 @@ with st.expander("Import runs (JSON exported from this app)"):
                     f"{MAX_IMPORT_BYTES // 2**20} MB can be imported."
                 )
             records, notices = records_from_json(upload.getvalue().decode("utf-8", "replace"))
+            kept = sum(len(job.history) for job in manager.jobs(me))
+            adding = sum(len(record.history) for record in records)
+            if kept + adding > Caps.from_env().max_kept_epochs:
+                raise ValueError(
+                    f"These runs add {adding:,} epochs to the {kept:,} you keep; this server "
+                    f"keeps at most {Caps.from_env().max_kept_epochs:,} per learner. Delete "
+                    "some runs first."
+                )
         except ValueError as error:
             st.error(str(error))
         else:

@@ -1,4 +1,4 @@
-"""Bad URL values, generated from the configs' own bounds: a notice and a page, never a traceback."""
+"""Bad URL values made from the configs' own bounds: a notice and a page, never a traceback."""
 
 import dataclasses
 import math
@@ -36,7 +36,7 @@ def specs(cls):
 
 def cases(cls):
     """(key, raw value, a notice expected) for every field: around each bound, and junk."""
-    for field, spec, kind in specs(cls):
+    for _field, spec, kind in specs(cls):
         if spec.choices:
             yield spec.key, "nope", True
             yield spec.key, spec.choices[-1], False

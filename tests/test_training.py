@@ -80,6 +80,8 @@ def test_decision_boundary_is_sent_for_points(keras_pool):
     boundary = job.live["boundary"]
     assert boundary["p"].shape == (len(boundary["y"]), len(boundary["x"]))
     assert 0.0 <= float(boundary["p"].min()) <= float(boundary["p"].max()) <= 1.0
+    points = job.live["points"]  # the page draws them: the server holds no dataset
+    assert len(points["x"]) == len(points["y"]) == job.result["sizes"]["train"]
 
 
 def test_execution_plan_cuts_epochs_into_equal_chunks():
@@ -88,3 +90,17 @@ def test_execution_plan_cuts_epochs_into_equal_chunks():
     per_call, steps = execution_plan(50_000, 32, 200_000_000)
     assert steps % per_call == 0 and steps >= math.ceil(50_000 / 32)
     assert steps - math.ceil(50_000 / 32) < steps // per_call
+
+
+def test_stop_in_the_first_second_is_cooperative_and_keeps_the_worker(keras_pool):
+    """Stop while the model is still being traced: the job ends itself, no worker restart."""
+    import time
+
+    restarts = keras_pool.status()["restarts"]
+    job_id = keras_pool.submit("early", TASK, {"config": TrainingConfig(epochs=500, seed=7)})
+    assert wait_for(lambda: keras_pool.snapshot("early", job_id).status == "running", 60)
+    time.sleep(0.2)
+    keras_pool.stop("early", job_id)
+    job = keras_pool.wait("early", job_id, 60)
+    assert job.status == "stopped" and "learner" in job.reason, job.reason
+    assert keras_pool.status()["restarts"] == restarts
