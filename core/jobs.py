@@ -13,6 +13,7 @@ import copy
 import dataclasses
 import heapq
 import itertools
+import os
 import statistics
 import threading
 import time
@@ -84,6 +85,16 @@ class JobRecord:
         return (self.ended or time.time()) - self.started
 
 
+def backend_from_env(recycle: worker_module.Recycle | None = None):
+    """The operator's choice: REGLAB_BACKEND=dask with REGLAB_DASK_SCHEDULER=tcp://host:8786
+    runs jobs on a Dask cluster; anything else, the local pool (REGLAB_WORKERS processes)."""
+    if os.environ.get("REGLAB_BACKEND", "local").strip().lower() == "dask":
+        from core.dask_backend import DaskPool  # imported only when chosen
+
+        return DaskPool(os.environ.get("REGLAB_DASK_SCHEDULER", "tcp://127.0.0.1:8786"))
+    return LocalPool(recycle=recycle)
+
+
 class JobManager:
     """Shared by every session; every public method is thread-safe and checks the owner."""
 
@@ -100,7 +111,6 @@ class JobManager:
         recycle: worker_module.Recycle | None = None,
     ) -> None:
         self.backend = backend or LocalPool(pool_size, startup=startup, recycle=recycle)
-        self.pool_size = self.backend.size
         self.policy = policy or Policy(max_active_per_owner=max_active_per_owner)
         self.stop_grace = stop_grace
         self.keep_per_owner = keep_per_owner
@@ -118,6 +128,10 @@ class JobManager:
         self._pump_thread = threading.Thread(target=self._pump, name="job-pump", daemon=True)
         self._pump_thread.start()
         atexit.register(self.shutdown)  # before multiprocessing's own exit hook kills workers
+
+    @property
+    def pool_size(self) -> int:
+        return self.backend.size
 
     @property
     def max_active_per_owner(self) -> int | None:
@@ -238,6 +252,8 @@ class JobManager:
         return False
 
     def shutdown(self) -> None:
+        if self._closed:
+            return
         self._closed = True
         with self._lock:
             self.backend.shutdown()

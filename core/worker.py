@@ -69,18 +69,28 @@ class Diverged(TaskEnded):
 
 
 class Reporter:
-    """What a task uses to talk to the server: send plain data, ask whether to stop."""
+    """What a task uses to talk to the server: send plain data, ask whether to stop.
 
-    def __init__(self, job_number: int, events, stop_flag) -> None:
+    This one talks over a multiprocessing queue and a shared stop flag (the local pool);
+    other backends subclass it and override `_put` and `_stop_pressed`.
+    """
+
+    def __init__(self, job_number: int, events=None, stop_flag=None) -> None:
         self.job_number = job_number
         self._events = events
         self._stop_flag = stop_flag
         self._last_progress = 0.0
         self._acknowledged = False
 
+    def _put(self, kind: str, data: dict[str, Any]) -> None:
+        self._events.put((kind, None, self.job_number, data))
+
+    def _stop_pressed(self) -> bool:
+        return self._stop_flag.value == self.job_number
+
     def send(self, kind: str, data: dict[str, Any]) -> None:
         """kind: 'epoch' (appended to the history), 'progress' (replaces) or 'live' (merges)."""
-        self._events.put((kind, None, self.job_number, data))
+        self._put(kind, data)
 
     def progress(self, data: dict[str, Any], every: float = 0.2) -> None:
         """Throttled progress: at most one message every `every` seconds."""
@@ -92,10 +102,10 @@ class Reporter:
     def should_stop(self) -> bool:
         """Whether Stop was pressed; the first time it is seen, the server hears so and gives
         the job time to wrap up instead of restarting its worker."""
-        stop = self._stop_flag.value == self.job_number
+        stop = self._stop_pressed()
         if stop and not self._acknowledged:
             self._acknowledged = True
-            self._events.put(("stopping", None, self.job_number, {}))
+            self._put("stopping", {})
         return stop
 
 
@@ -108,7 +118,8 @@ class TaggedReporter(Reporter):
     def __init__(
         self, parent: Reporter, tags: dict, progress: dict, *, stoppable: bool = True
     ) -> None:
-        super().__init__(parent.job_number, parent._events, parent._stop_flag)
+        super().__init__(parent.job_number)
+        self.parent = parent
         self.tags, self.progress_tags, self.stoppable = tags, progress, stoppable
         self.records: list[dict] = []
 
@@ -120,10 +131,10 @@ class TaggedReporter(Reporter):
             self.records.append(data)
         elif kind == "progress":
             data = {**data, **self.progress_tags}
-        super().send(kind, data)
+        self.parent.send(kind, data)
 
     def should_stop(self) -> bool:
-        return self.stoppable and super().should_stop()
+        return self.stoppable and self.parent.should_stop()
 
 
 def resolve_task(path: str):

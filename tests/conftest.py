@@ -1,15 +1,29 @@
-"""Shared fixtures: small job pools of real worker processes."""
+"""Shared fixtures: small job pools of real worker processes, locally and on Dask."""
 
 import pytest
 
 from core.jobs import JobManager
+from tests.dask_cluster import dask_cluster
 
 
-@pytest.fixture(scope="module")
-def light_pool():
-    """Two workers that skip TensorFlow: fast to start, for lifecycle tests."""
-    manager = JobManager(2, startup="", stop_grace=0.8)
-    assert manager.wait_ready(60)
+@pytest.fixture(scope="session")
+def dask_scheduler():
+    """A scheduler and two `dask worker` processes on 127.0.0.1, for the whole session."""
+    with dask_cluster(2) as (address, processes):
+        yield address, processes
+
+
+@pytest.fixture(scope="module", params=["local", "dask"])
+def light_pool(request):
+    """Two workers that skip TensorFlow (fast to start), on either backend."""
+    if request.param == "local":
+        manager = JobManager(2, startup="", stop_grace=0.8)
+    else:
+        from core.dask_backend import DaskPool
+
+        address, _ = request.getfixturevalue("dask_scheduler")
+        manager = JobManager(backend=DaskPool(address, startup=""), stop_grace=0.8)
+    assert manager.wait_ready(120)
     yield manager
     manager.shutdown()
 

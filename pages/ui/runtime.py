@@ -9,7 +9,7 @@ import streamlit as st
 
 from core.config import Caps
 from core.identity import browser_id
-from core.jobs import JobLimitReached, JobManager, Policy
+from core.jobs import JobLimitReached, JobManager, Policy, backend_from_env
 from core.worker import Recycle
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
@@ -27,7 +27,9 @@ def job_manager() -> JobManager:
         time_limit=caps.job_minutes * 60,
         owner_timeout=caps.session_seconds,
     )
-    return JobManager(policy=policy, recycle=Recycle(caps.worker_jobs, caps.worker_mb))
+    return JobManager(
+        policy=policy, backend=backend_from_env(Recycle(caps.worker_jobs, caps.worker_mb))
+    )
 
 
 def owner() -> str:
