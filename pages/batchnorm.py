@@ -1,0 +1,5 @@
+"""batchnorm (placeholder)."""
+
+import streamlit as st
+
+st.title("batchnorm")

@@ -1,0 +1,5 @@
+"""early_stopping (placeholder)."""
+
+import streamlit as st
+
+st.title("early_stopping")
