@@ -158,6 +158,38 @@ def weights_figure(weights: list[dict]) -> go.Figure:
     return _layout(fig, "Weight histograms per layer", "weight value", "count")
 
 
+def weight_history_figure(history: list[dict]) -> go.Figure:
+    """Per-layer kernel distributions over epochs (like TensorBoard's): epoch × weight value.
+
+    Color is the share of the layer's weights in each bin (log scale, so a pile at zero
+    and the thin tails both show).
+    """
+    from plotly.subplots import make_subplots
+
+    columns = min(len(history), 3) or 1
+    rows = max(1, math.ceil(len(history) / columns))
+    fig = make_subplots(
+        rows=rows, cols=columns, subplot_titles=[layer["layer"] for layer in history]
+    )
+    for index, layer in enumerate(history):
+        counts = np.asarray(layer["counts"], dtype=float)
+        share = counts / counts.sum(axis=1, keepdims=True).clip(min=1)
+        edges = np.asarray(layer["edges"])
+        fig.add_heatmap(
+            x=np.arange(len(counts)),
+            y=(edges[:-1] + edges[1:]) / 2,
+            z=np.log10(share.T + 1e-4),
+            coloraxis="coloraxis",
+            row=index // columns + 1,
+            col=index % columns + 1,
+            hovertemplate="epoch %{x}<br>weight %{y:.3f}<br>log₁₀ share %{z:.2f}<extra></extra>",
+        )
+    fig.update_layout(coloraxis={"colorscale": "Viridis", "colorbar": {"title": "log₁₀ share"}})
+    _layout(fig, "Weight distributions over epochs", "", "", height=max(320, 300 * rows))
+    fig.update_xaxes(title_text="epoch (0 = before training)")
+    return fig.update_yaxes(title_text="weight value")
+
+
 def images_grid_figure(images: np.ndarray, titles: list[str], columns: int = 8) -> go.Figure:
     """A grid of grayscale images (n, h, w) with a caption each."""
     from plotly.subplots import make_subplots

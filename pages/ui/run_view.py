@@ -132,6 +132,8 @@ def results(job: JobRecord, chart) -> None:
         _misclassified(config, final["misclassified"], chart)
     with tabs[2]:
         weights = result.get("weights", [])
+        if result.get("weight_history"):
+            chart(plots.weight_history_figure(result["weight_history"]), key="weight_history")
         chart(plots.weights_figure(weights), key="weights")
         st.dataframe(
             pd.DataFrame(weights).drop(columns=["counts", "edges"], errors="ignore"),
