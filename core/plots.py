@@ -29,9 +29,13 @@ def _layout(fig: go.Figure, title: str, x_title: str, y_title: str, height: int 
     return fig
 
 
-def best_epoch(history: list[dict], key: str = "val_loss") -> int | None:
-    """1-based epoch of the lowest finite value of `key`, or None."""
-    values = [(h.get(key, math.nan), h["epoch"]) for h in history]
+def best_epoch(history: list[dict], key: str = "val_data_loss") -> int | None:
+    """1-based epoch of the lowest finite value of `key` (else val_loss), or None.
+
+    The default is the validation *data* loss: the curve the Lab draws, and what the best
+    checkpoint keeps. EarlyStopping monitors Keras' val_loss, which adds the L1/L2 penalty.
+    """
+    values = [(h.get(key, h.get("val_loss", math.nan)), h["epoch"]) for h in history]
     finite = [(v, e) for v, e in values if v is not None and math.isfinite(v)]
     return min(finite)[1] if finite else None
 
@@ -41,8 +45,9 @@ def curves_figure(
 ) -> go.Figure:
     """Train (dashed) vs validation (solid) for 'loss' or 'accuracy', best epoch marked.
 
-    For loss, the data loss is drawn so train and validation compare like with like; the
-    L1/L2 penalty, when present, is its own dotted curve.
+    For loss, the data loss is drawn (Keras adds the L1/L2 penalty to both train and
+    validation loss), so runs with and without a penalty compare; the penalty, when present,
+    is its own dotted curve.
     """
     epochs = [h["epoch"] for h in history]
     train_key, val_key = (
@@ -70,7 +75,7 @@ def curves_figure(
         fig.add_vline(
             x=best,
             line={"color": "#2ca02c", "dash": "dot"},
-            annotation_text=f"best epoch {best}",
+            annotation_text=f"best epoch {best} (lowest validation data loss)",
             annotation_position="top left",
         )
     title = "Loss (data part; shaded = train/validation gap)" if metric == "loss" else "Accuracy"

@@ -42,7 +42,7 @@ def table_row(job: JobRecord) -> dict:
     """One row of the run table: key settings, best validation loss and epoch, test scores."""
     config: TrainingConfig = job.payload["config"]
     best = best_epoch(job.history)
-    val_losses = {h["epoch"]: h.get("val_loss") for h in job.history}
+    val_losses = {h["epoch"]: h.get("val_data_loss", h.get("val_loss")) for h in job.history}
     result = job.result or {}
     return {
         "run": job.id,

@@ -208,8 +208,8 @@ class LiveReport(keras.callbacks.Callback):
             "seconds": time.monotonic() - self.epoch_started,
             "sent_at": time.time(),
         }
-        if math.isfinite(val["loss"]) and val["loss"] < self.best_loss:
-            self.best_loss, self.best_epoch = val["loss"], epoch + 1
+        if math.isfinite(val["loss"]) and val["data_loss"] < self.best_loss:  # the drawn curve
+            self.best_loss, self.best_epoch = val["data_loss"], epoch + 1
             self.best_weights = self.model.get_weights()
         elif len(self.splits.y_val) and not math.isfinite(val["loss"]) and not self.diverged:
             self.diverged = f"The validation loss became {val['loss']} in epoch {epoch + 1}."
@@ -322,6 +322,12 @@ def fit_model(
     return model, live
 
 
+def _same(weights: list, others: list | None) -> bool:
+    if others is None:
+        return False
+    return all(np.array_equal(a, b) for a, b in zip(weights, others, strict=True))
+
+
 def run_training(payload: dict, reporter: Reporter) -> dict:
     """Train payload['config'] and return test scores (last epoch and best checkpoint)."""
     config: TrainingConfig = payload["config"]
@@ -339,10 +345,16 @@ def run_training(payload: dict, reporter: Reporter) -> dict:
     model.set_weights(final_weights)
     epochs_run = live.epoch + 1
     restored = config.early_stopping and config.es_restore_best
+    final = "best" if restored else "last"
+    extra = {}
+    if restored and not _same(final_weights, live.best_weights):
+        # EarlyStopping keeps its own best: by val_loss with the penalty, and min_delta
+        final, extra = "restored", {"test_restored": _test_report(evaluator, splits, n_classes)}
     return {
+        **extra,
         "test_last": last,
         "test_best": best,
-        "final": "best" if restored else "last",
+        "final": final,
         "best_epoch": live.best_epoch,
         "best_val_loss": live.best_loss,
         "epochs_run": epochs_run,

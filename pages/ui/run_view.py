@@ -94,6 +94,18 @@ def curves(job: JobRecord, chart, key: str) -> None:
             f"{last['penalty']:.4f}",
             help="Keras adds this to the loss it reports; the curves show the data part.",
         )
+    if config.early_stopping:
+        st.caption(
+            f"**Early stopping** watches `{config.es_monitor}` (Keras' val_loss includes any "
+            f"L1/L2 penalty) and stops after {config.es_patience} epochs in a row without an "
+            f"improvement of more than {config.es_min_delta:g} (min_delta); "
+            + (
+                "restore_best_weights then puts back the weights of its best epoch."
+                if config.es_restore_best
+                else "without restore_best_weights the model keeps the last epoch's weights."
+            )
+            + " The dotted green line marks the lowest validation data loss."
+        )
     if "boundary" in job.live and config.info.kind == "points":
         splits = cached_splits(config)
         chart(
@@ -123,6 +135,12 @@ def results(job: JobRecord, chart) -> None:
         st.caption(
             f"Early stopping ended training after {result['epochs_run']} epochs"
             + ("; the best weights were restored." if result.get("restored_best") else ".")
+        )
+    if "test_restored" in result:
+        st.caption(
+            f"EarlyStopping restored its own best epoch, which differs from the marked one (it "
+            f"monitors val_loss with the L1/L2 penalty, and min_delta): test accuracy of the "
+            f"restored model {result['test_restored']['accuracy']:.2%}."
         )
     final = result["test_" + result.get("final", "last")]
     tabs = st.tabs(["Confusion matrix", "Misclassified", "Weights"])
