@@ -12,43 +12,56 @@ from core.plots import _layout
 KEPT, DROPPED = "#1f77b4", "#d9d9d9"
 
 
+GRIDS = ((7, 7), (8, 16), (4, 16), (1, 10))  # (columns, rows) of each drawn layer
+SPACING = 0.14
+
+
+def _grid(layer: int, n: int) -> tuple[np.ndarray, np.ndarray]:
+    columns, rows = GRIDS[layer]
+    index = np.arange(n)
+    x = layer * 2.2 + (index % columns - (columns - 1) / 2) * SPACING
+    y = np.linspace(1, -1, rows)[index // columns] if rows > 1 else np.zeros(n)
+    return x, y
+
+
 def network_figure(view: PassView, rates: tuple[float, float]) -> go.Figure:
-    """Layers of units left to right; greyed units are dropped on this pass."""
+    """Layers of units as blocks, left to right; crossed grey units are dropped on this pass."""
     fig = go.Figure()
     shown = shown_inputs()
-    columns = [
-        ("input (49 of 784)", view.masks[0][shown], view.train[0][shown]),
+    layers = [
+        ("input (49 of 784 pixels)", view.masks[0][shown], view.train[0][shown]),
         ("hidden 1 (128)", view.masks[1], view.train[1]),
         ("hidden 2 (64)", view.masks[2], view.train[2]),
         ("output (10)", np.ones(10, bool), view.train[3]),
     ]
-    for x, (name, keep, values) in enumerate(columns):
-        y = np.linspace(1, -1, len(keep)) if len(keep) > 1 else np.zeros(1)
-        scale = values.max() or 1.0
+    for number, (name, keep, values) in enumerate(layers):
+        x, y = _grid(number, len(keep))
+        scaled = values / (values.max() or 1.0)
         fig.add_scatter(
-            x=np.full(len(keep), x),
-            y=y,
-            mode="markers",
-            name=name,
-            showlegend=False,
-            marker={
-                "color": [KEPT if k else DROPPED for k in keep],
-                "size": 4 + 10 * np.where(keep, values / scale, 0),
-                "line": {"color": "#555", "width": 0.5},
-            },
-            hovertext=[
-                f"{name} unit {i}: {'kept' if k else 'dropped'}, a = {v:.3f}"
-                for i, (k, v) in enumerate(zip(keep, values, strict=True))
-            ],
-            hoverinfo="text",
-        )
-    for x, keep in ((0, view.masks[0]), (1, view.masks[1]), (2, view.masks[2])):
-        dropped = int((~keep).sum())
-        fig.add_annotation(x=x, y=-1.12, text=f"{dropped} of {len(keep)} dropped", showarrow=False)
-    fig.update_xaxes(tickvals=[0, 1, 2, 3], ticktext=[c[0] for c in columns], range=[-0.5, 3.5])
-    fig.update_yaxes(visible=False, range=[-1.25, 1.1])
+            x=x[keep], y=y[keep], mode="markers", name="kept (darker = larger activation)",
+            showlegend=number == 1,
+            marker={"color": scaled[keep], "colorscale": "Blues", "cmin": -0.3, "cmax": 1,
+                    "size": 11, "line": {"color": "#08306b", "width": 0.6}},
+            hovertext=[f"{name}: kept, a = {v:.3f}" for v in values[keep]], hoverinfo="text",
+        )  # fmt: skip
+        if (~keep).any():
+            fig.add_scatter(
+                x=x[~keep], y=y[~keep], mode="markers", name="dropped (outputs 0)",
+                showlegend=number == 1,
+                marker={"color": DROPPED, "symbol": "x", "size": 10,
+                        "line": {"color": "#969696", "width": 1}},
+                hovertext=[f"{name}: dropped" for _ in range(int((~keep).sum()))],
+                hoverinfo="text",
+            )  # fmt: skip
+        text = f"{int((~keep).sum())} of {len(keep)} dropped" if number < 3 else "softmax"
+        fig.add_annotation(x=number * 2.2, y=-1.16, text=text, showarrow=False)
+    fig.update_xaxes(
+        tickvals=[i * 2.2 for i in range(4)], ticktext=[name for name, *_ in layers],
+        range=[-1.0, 7.6], showgrid=False, zeroline=False,
+    )  # fmt: skip
+    fig.update_yaxes(visible=False, range=[-1.25, 1.08])
     title = f"One forward pass in training mode (p = {rates[1]:g}; input p = {rates[0]:g})"
-    return _layout(fig, title, "", "", height=460)
+    return _layout(fig, title, "", "", height=500)
 
 
 def dropped_count_figure(counts: np.ndarray, n: int, rate: float, current: int) -> go.Figure:

@@ -42,8 +42,8 @@ view = do.view(config)
 chart(plots.network_figure(view, (config.input_rate, config.rate)), key="do_network")
 st.caption(
     "Each dot is a unit (only 49 of the 784 input pixels are drawn, a 7×7 grid over the "
-    "image); its size is its activation on this pass. Grey units are **dropped**: they output "
-    "0 and neither send a signal forward nor receive a gradient on this pass."
+    "image); the darker its blue, the larger its activation on this pass. Grey crosses are "
+    "**dropped**: they output 0 and neither send a signal forward nor receive a gradient."
 )
 
 mean, std = do.expected_dropped(64, config.rate)

@@ -12,8 +12,11 @@ def open_this_page(params=None) -> AppTest:
 
 
 def unit_colors(at: AppTest) -> list:
+    """Positions of the dropped units in the network figure."""
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
-    return [trace["marker"]["color"] for trace in spec["data"][1:3]]
+    dropped = [t for t in spec["data"] if t["name"].startswith("dropped")]
+    assert dropped
+    return [(t["x"], t["y"]) for t in dropped]
 
 
 def test_forward_pass_draws_a_new_mask_and_counts_it():
