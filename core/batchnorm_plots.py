@@ -9,17 +9,30 @@ from plotly.subplots import make_subplots
 from core.plots import _layout
 
 
+def _legend_above(fig: go.Figure) -> go.Figure:
+    """Room for the legend above the subplot titles."""
+    return fig.update_layout(legend={"y": 1.14}, margin={"t": 95})
+
+
 def histograms_figure(z: np.ndarray, normalized: np.ndarray, out: np.ndarray) -> go.Figure:
-    """One unit over the batch: raw z, normalized ẑ and γẑ + β."""
-    fig = go.Figure()
+    """One unit over the batch: raw z (left); normalized ẑ and γẑ + β (right)."""
+    fig = make_subplots(
+        rows=1, cols=2, subplot_titles=("before: z", "after: ẑ and γẑ + β"), shared_yaxes=True
+    )
+    fig.add_histogram(x=z, name="z", marker_color="#7f7f7f", nbinsx=20, row=1, col=1)
+    low = min(normalized.min(), out.min())
+    size = (max(normalized.max(), out.max()) - low) / 20 or 1.0
     for values, name, color in (
-        (z, "before: z", "#7f7f7f"),
-        (normalized, "normalized: ẑ = (z − μ_B)/√(σ²_B + ε)", "#1f77b4"),
-        (out, "output: γẑ + β", "#d62728"),
+        (normalized, "ẑ = (z − μ_B)/√(σ²_B + ε)", "#1f77b4"),
+        (out, "γẑ + β", "#d62728"),
     ):
-        fig.add_histogram(x=values, name=name, opacity=0.55, marker_color=color, nbinsx=30)
+        fig.add_histogram(
+            x=values, name=name, opacity=0.55, marker_color=color, row=1, col=2,
+            xbins={"start": low, "size": size},
+        )  # fmt: skip
     fig.update_layout(barmode="overlay")
-    return _layout(fig, "One unit's values over the mini-batch", "value", "count", height=380)
+    _layout(fig, "One unit's values over the mini-batch", "value", "count", height=380)
+    return _legend_above(fig)
 
 
 def units_figure(mean: np.ndarray, var: np.ndarray, out: np.ndarray) -> go.Figure:
@@ -31,7 +44,8 @@ def units_figure(mean: np.ndarray, var: np.ndarray, out: np.ndarray) -> go.Figur
     fig.add_bar(x=units, y=var, showlegend=False, marker_color="#7f7f7f", row=1, col=2)
     fig.add_bar(x=units, y=out.var(axis=0), showlegend=False, marker_color="#d62728", row=1, col=2)
     fig.update_yaxes(type="log", row=1, col=2)
-    return _layout(fig, "All 16 units: batch statistics before and after", "unit", "", height=360)
+    _layout(fig, "All 16 units: batch statistics before and after", "unit", "", height=380)
+    return _legend_above(fig)
 
 
 def running_figure(
@@ -52,7 +66,8 @@ def running_figure(
         )
         fig.add_hline(y=true, line={"dash": "dot", "color": "#2ca02c"}, row=1, col=col)
     fig.add_scatter(x=[None], y=[None], name="true value", line={"dash": "dot", "color": "#2ca02c"})
-    return _layout(fig, f"Unit {unit}: what evaluation mode will use", "training batch", "")
+    _layout(fig, f"Unit {unit}: what evaluation mode will use", "training batch", "")
+    return _legend_above(fig)
 
 
 def placement_figure(outputs: dict[str, np.ndarray]) -> go.Figure:

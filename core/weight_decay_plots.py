@@ -44,4 +44,5 @@ def steps_figure(paths: dict[str, np.ndarray]) -> go.Figure:
                 y=path[:, col - 1], mode="lines", name=METHODS[method], showlegend=col == 1,
                 line={"color": color, "dash": dash, "width": width}, row=1, col=col,
             )  # fmt: skip
-    return _layout(fig, "Weights step by step", "step", "weight", 380)
+    _layout(fig, "Weights step by step", "step", "weight", 400)
+    return fig.update_layout(legend={"y": 1.14}, margin={"t": 95})

@@ -42,7 +42,7 @@ u = config.unit
 m1, m2, m3, m4 = st.columns(4)
 m1.metric(f"batch mean μ_B (unit {u})", f"{mean[u]:.3f}")
 m2.metric("batch variance σ²_B", f"{var[u]:.3f}")
-m3.metric("mean after BN", f"{out[:, u].mean():.3f}", help="= β")
+m3.metric("mean after BN", f"{round(out[:, u].mean(), 3) + 0.0:.3f}", help="= β")
 m4.metric("variance after BN", f"{out[:, u].var():.3f}", help="= γ² σ²_B/(σ²_B + ε) ≈ γ²")
 chart(plots.histograms_figure(z[:, u], normalized[:, u], out[:, u]), key="bn_hist")
 chart(plots.units_figure(mean, var, out), key="bn_units")
