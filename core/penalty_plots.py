@@ -29,6 +29,7 @@ def contour_figure(X: np.ndarray, y: np.ndarray, lam: float, path: dict) -> go.F
             x=grid, y=grid, z=np.log10(pen.data_loss(X, y, mesh)), showscale=False,
             contours={"coloring": "none", "start": level, "end": level, "size": 1},
             line={"color": color, "width": 1.5, "dash": "dash"}, hoverinfo="skip",
+            showlegend=False,
         )  # fmt: skip
     radius_1 = np.abs(w1).sum()
     fig.add_scatter(
@@ -60,7 +61,16 @@ def contour_figure(X: np.ndarray, y: np.ndarray, lam: float, path: dict) -> go.F
         range=[grid[0], grid[-1]], scaleanchor="x", scaleratio=1, zeroline=True,
         zerolinecolor="#999",
     )  # fmt: skip
-    return _layout(fig, f"Where the penalty meets the loss (λ = {lam:.3g})", "w₁", "w₂", 560)
+    _layout(fig, f"Where the penalty meets the loss (λ = {lam:.3g})", "w₁", "w₂", 600)
+    return legend_below(fig)
+
+
+def legend_below(fig: go.Figure) -> go.Figure:
+    """Move a long legend under the plot, clear of the title."""
+    return fig.update_layout(
+        legend={"orientation": "h", "y": -0.14, "yanchor": "top", "x": 0, "xanchor": "left"},
+        margin={"b": 110},
+    )
 
 
 def path_figure(lams: np.ndarray, path: dict, lam: float) -> go.Figure:

@@ -6,6 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from core.penalty_plots import legend_below
 from core.plots import _layout
 from core.weight_decay import METHODS
 
@@ -31,7 +32,8 @@ def plane_figure(paths: dict[str, np.ndarray], optimum: np.ndarray) -> go.Figure
         marker={"symbol": "x", "size": 12, "color": "black"},
     )  # fmt: skip
     fig.update_yaxes(scaleanchor="x", scaleratio=1)
-    return _layout(fig, "Weight paths (start at (2, 3))", "w₁ (steep direction)", "w₂", 460)
+    _layout(fig, "Weight paths (start at (2, 3))", "w₁ (steep direction)", "w₂", 500)
+    return legend_below(fig)
 
 
 def steps_figure(paths: dict[str, np.ndarray]) -> go.Figure:
