@@ -16,17 +16,18 @@ def contour_figure(X: np.ndarray, y: np.ndarray, lam: float, path: dict) -> go.F
     w_ls = pen.least_squares(X, y)
     w1, w2 = pen.lasso(X, y, lam), pen.ridge(X, y, lam)
     span = max(abs(w_ls).max(), 0.5) * 1.4
-    grid = np.linspace(-span * 0.7, span, 141)
-    mesh = np.stack(np.meshgrid(grid, grid), axis=-1)
+    grid = np.linspace(-span * 0.7, span, 141)  # w₂; w₁ runs wider for the wide plot
+    wide = np.linspace(-span * 2, span * 2.4, 281)
+    mesh = np.stack(np.meshgrid(wide, grid), axis=-1)
     fig = go.Figure()
     fig.add_contour(
-        x=grid, y=grid, z=np.log10(pen.data_loss(X, y, mesh)), colorscale="Greys",
+        x=wide, y=grid, z=np.log10(pen.data_loss(X, y, mesh)), colorscale="Greys",
         showscale=False, contours={"coloring": "lines"}, name="data loss (log₁₀)", opacity=0.6,
     )  # fmt: skip
     for w, color in ((w1, L1_COLOR), (w2, L2_COLOR)):  # the contour that touches each ball
         level = float(np.log10(pen.data_loss(X, y, w)))
         fig.add_contour(
-            x=grid, y=grid, z=np.log10(pen.data_loss(X, y, mesh)), showscale=False,
+            x=wide, y=grid, z=np.log10(pen.data_loss(X, y, mesh)), showscale=False,
             contours={"coloring": "none", "start": level, "end": level, "size": 1},
             line={"color": color, "width": 1.5, "dash": "dash"}, hoverinfo="skip",
             showlegend=False,
