@@ -25,6 +25,8 @@ def describe(config: TrainingConfig) -> str:
         extras.append("L1 " + "/".join(f"{v:g}" for v in config.l1))
     if any(config.l2):
         extras.append("L2 " + "/".join(f"{v:g}" for v in config.l2))
+    if config.weight_decay:
+        extras.append(f"weight decay {config.weight_decay:g}")
     if any(config.dropout) or config.conv_dropout:
         extras.append("dropout " + "/".join(f"{v:g}" for v in config.dropout))
     if any(config.batchnorm) or (config.is_cnn and config.conv_batchnorm):

@@ -70,3 +70,16 @@ def test_lab_sidebar_has_weight_decay_and_min_delta_in_the_url():
     at.number_input(key="tl_esd").set_value(0.001).run()
     assert at.query_params["esd"] == "0.001"
     assert not at.exception
+
+
+def test_search_page_reads_the_weight_decay_range_from_the_url():
+    at = open_page("pages/search.py", {"wdmax": "0.01"})
+    assert at.number_input(key="se_wd_max").value == 0.01
+    at.number_input(key="se_wd_max").set_value(0.02).run()
+    assert at.query_params["wdmax"] == "0.02"
+
+
+def test_run_label_names_the_weight_decay():
+    from core.run_records import describe
+
+    assert "weight decay 0.004" in describe(TrainingConfig(weight_decay=0.004))

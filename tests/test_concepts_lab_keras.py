@@ -49,3 +49,15 @@ def test_run_reports_weight_histograms_for_every_epoch_and_l1_piles_weights_at_z
     first = np.asarray(history[0]["counts"])
     middle = HISTOGRAM_BINS // 2
     assert first[-1, middle] > first[0, middle]  # L1 gathers weights around zero
+
+
+def test_early_stopping_restore_that_differs_from_the_marked_best_is_scored_on_its_own():
+    from core.training import run_training
+
+    config = TrainingConfig(units=(32,), epochs=10, early_stopping=True, es_patience=2,
+                            es_min_delta=10.0, es_restore_best=True)  # fmt: skip
+    result = run_training({"config": config}, QuietReporter())
+    assert result["epochs_run"] == 3  # min_delta 10: only epoch 1 counts, patience 2
+    assert result["best_epoch"] == 3  # the lowest validation data loss
+    assert result["final"] == "restored"
+    assert result["test_restored"]["accuracy"] < result["test_best"]["accuracy"]

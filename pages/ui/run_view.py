@@ -159,7 +159,9 @@ def results(job: JobRecord, chart) -> None:
         )
         st.caption(
             "**L1** pushes many weights to (almost) exactly zero; **L2** shrinks all of "
-            "them toward zero without zeroing them."
+            "them toward zero without zeroing them. The heatmap shows each layer's weight "
+            "distribution after every epoch (like TensorBoard's distributions; the middle row "
+            "is zero): watch L1 gather weights there while L2 narrows the whole band."
         )
 
 
