@@ -20,10 +20,11 @@ COURSE_SLIPS = (
     (
         "The penalty is only added at training time, so the training loss is much higher "
         "than at test time (IMDB notebook).",
-        "Keras adds the L1/L2 penalty to every loss it reports, val_loss included. The gap "
-        "comes from dropout (off at evaluation) and from the penalty being part of the "
-        "training loss you compare with a plain evaluation. The Training Lab plots the data "
-        "loss so that runs with and without a penalty compare.",
+        "Keras adds the L1/L2 penalty to every loss it computes: model.evaluate and "
+        "val_loss include it too. A training loss above the validation loss comes from "
+        "dropout (active only in training) and from the training loss being averaged over "
+        "an epoch while the weights still improved. The Training Lab draws the data loss, "
+        "without the penalty, so runs with and without one compare.",
     ),
 )
 

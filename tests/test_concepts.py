@@ -117,3 +117,16 @@ def test_early_stopping_replay_follows_keras_rules():
     assert strict.final_epoch == 4
     never = es.replay(losses, patience=20, min_delta=0.0, restore_best=False)
     assert never.stopped_epoch is None and never.final_epoch == len(losses)
+
+
+def test_concept_lab_runs_are_valid_and_differ_in_one_thing():
+    from core.concept_runs import BN_RUNS, DROPOUT_RUNS
+    from core.config import problems
+
+    assert [c.dropout for _, c in DROPOUT_RUNS] == [(0.0,), (0.3,), (0.5,)]
+    assert [(c.learning_rate, c.batchnorm) for _, c in BN_RUNS] == [
+        (lr, (bn,)) for lr in (1e-3, 1e-2, 1e-1) for bn in (False, True)
+    ]
+    for _, config in (*DROPOUT_RUNS, *BN_RUNS):
+        assert problems(config) == []
+    assert len({label for label, _ in BN_RUNS}) == 6
