@@ -181,7 +181,7 @@ def weight_history_figure(history: list[dict]) -> go.Figure:
         share = counts / counts.sum(axis=1, keepdims=True).clip(min=1)
         edges = np.asarray(layer["edges"])
         fig.add_heatmap(
-            x=np.arange(len(counts)),
+            x=list(range(len(counts))),
             y=(edges[:-1] + edges[1:]) / 2,
             z=np.log10(share.T + 1e-4),
             coloraxis="coloraxis",

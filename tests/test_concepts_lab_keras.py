@@ -61,3 +61,24 @@ def test_early_stopping_restore_that_differs_from_the_marked_best_is_scored_on_i
     assert result["best_epoch"] == 3  # the lowest validation data loss
     assert result["final"] == "restored"
     assert result["test_restored"]["accuracy"] < result["test_best"]["accuracy"]
+
+
+def test_lab_weights_tab_draws_distributions_over_epochs_and_the_stopping_caption():
+    import json
+    import time
+
+    from tests.apptest_pages import open_page
+
+    at = open_page("pages/training_lab.py", {"ep": "4", "l1": "0.01", "es": "1", "esd": "0.001"})
+    at.button(key="tl_train").click().run()
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline and not any("Finished" in s.value for s in at.success):
+        time.sleep(0.5)
+        at.run()
+    assert any("Finished" in s.value for s in at.success), [e.value for e in at.error]
+    specs = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+    titles = [s["layout"].get("title", {}).get("text", "") for s in specs]
+    history = specs[next(i for i, t in enumerate(titles) if "over epochs" in t)]
+    heatmaps = [t for t in history["data"] if t["type"] == "heatmap"]
+    assert len(heatmaps) == 3 and len(heatmaps[0]["x"]) == 5  # epochs 0..4
+    assert any("min_delta" in c.value for c in at.caption)
