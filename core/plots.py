@@ -192,7 +192,9 @@ def weight_history_figure(history: list[dict]) -> go.Figure:
     fig.update_layout(coloraxis={"colorscale": "Viridis", "colorbar": {"title": "log₁₀ share"}})
     _layout(fig, "Weight distributions over epochs", "", "", height=max(320, 300 * rows))
     fig.update_xaxes(title_text="epoch (0 = before training)")
-    return fig.update_yaxes(title_text="weight value")
+    for row in range(1, rows + 1):
+        fig.update_yaxes(title_text="weight value", row=row, col=1)
+    return fig.update_layout(margin={"t": 80})
 
 
 def images_grid_figure(images: np.ndarray, titles: list[str], columns: int = 8) -> go.Figure:
