@@ -39,4 +39,4 @@ st.sidebar.toggle(
     help="Larger fonts and figure text, for projectors and screenshots.",
 )
 apply_presentation_css()
-st.navigation(PAGES, expanded=True).run()  # every page listed, Concepts included
+st.navigation(PAGES).run()

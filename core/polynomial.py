@@ -29,9 +29,9 @@ class PolyConfig:
     degree: int = spec(2, "deg", "Degree", lo=1, hi=MAX_DEGREE)
     overfit_degree: int = spec(15, "over", "Overfit degree", lo=1, hi=MAX_DEGREE)
     penalty: str = spec("ridge", "pen", "Penalty", choices=PENALTIES)
-    alpha: float = spec(1e-3, "alpha", "Ridge λ", lo=0, hi=100)
+    alpha: float = spec(1e-3, "alpha", "Penalty strength λ", lo=0, hi=100)
     folds: int = spec(10, "k", "CV folds", lo=2, hi=20)
-    lasso_alpha: float = spec(1e-4, "lalpha", "Lasso λ (scikit-learn's 1/(2n) scale)", lo=0, hi=10)
+    lasso_alpha: float = spec(1e-4, "lalpha", "Lasso λ (1/(2n) scale)", lo=1e-7, hi=1)
 
     @property
     def penalty_alpha(self) -> float:

@@ -78,6 +78,18 @@ def curves(job: JobRecord, chart, key: str) -> None:
             plots.curves_figure(job.history, "accuracy", total_epochs=config.epochs),
             key=f"{key}_acc",
         )
+    if config.early_stopping:
+        st.caption(
+            f"**Early stopping** watches `{config.es_monitor}` (Keras' val_loss includes any "
+            f"L1/L2 penalty) and stops after {config.es_patience} epochs in a row without an "
+            f"improvement of more than {config.es_min_delta:g} (min_delta); "
+            + (
+                "restore_best_weights then puts back the weights of its best epoch."
+                if config.es_restore_best
+                else "without restore_best_weights the model keeps the last epoch's weights."
+            )
+            + " The dotted green line marks the lowest validation data loss."
+        )
     last = job.history[-1]
     cols = st.columns(4)
     cols[0].metric("train loss (data)", f"{last['data_loss']:.4f}")
@@ -93,18 +105,6 @@ def curves(job: JobRecord, chart, key: str) -> None:
             "L1/L2 penalty",
             f"{last['penalty']:.4f}",
             help="Keras adds this to the loss it reports; the curves show the data part.",
-        )
-    if config.early_stopping:
-        st.caption(
-            f"**Early stopping** watches `{config.es_monitor}` (Keras' val_loss includes any "
-            f"L1/L2 penalty) and stops after {config.es_patience} epochs in a row without an "
-            f"improvement of more than {config.es_min_delta:g} (min_delta); "
-            + (
-                "restore_best_weights then puts back the weights of its best epoch."
-                if config.es_restore_best
-                else "without restore_best_weights the model keeps the last epoch's weights."
-            )
-            + " The dotted green line marks the lowest validation data loss."
         )
     if "boundary" in job.live and config.info.kind == "points":
         splits = cached_splits(config)

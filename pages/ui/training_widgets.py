@@ -15,7 +15,6 @@ from core.config import (
 )
 from core.datasets import DATASETS
 from core.url_state import to_query
-from pages.ui import help_text as tips
 
 MAX_LAYERS = 8
 SCALARS = {  # widget key -> TrainingConfig field
@@ -103,15 +102,12 @@ def start_config(page: str, fallback: TrainingConfig | None = None) -> TrainingC
 
 def _regularization_inputs(suffix: str, container) -> tuple[float, float, float, bool]:
     c1, c2 = container.columns(2)
-    l1 = c1.number_input(
-        "L1 λ", 0.0, 1.0, step=0.0005, format="%.4f", key=f"tl_l1{suffix}", help=tips.L1
+    l1 = c1.number_input("L1 λ", 0.0, 1.0, step=0.0005, format="%.4f", key=f"tl_l1{suffix}")
+    l2 = c2.number_input("L2 λ", 0.0, 1.0, step=0.0005, format="%.4f", key=f"tl_l2{suffix}")
+    drop = container.slider(
+        "Dropout p (after activation)", 0.0, 0.9, step=0.05, key=f"tl_drop{suffix}"
     )
-    l2 = c2.number_input(
-        "L2 λ", 0.0, 1.0, step=0.0005, format="%.4f", key=f"tl_l2{suffix}", help=tips.L2
-    )
-    drop_options = {"step": 0.05, "key": f"tl_drop{suffix}", "help": tips.DROPOUT}
-    drop = container.slider("Dropout p (after activation)", 0.0, 0.9, **drop_options)
-    bn = container.checkbox("Batch normalization", key=f"tl_bn{suffix}", help=tips.BATCHNORM)
+    bn = container.checkbox("Batch normalization", key=f"tl_bn{suffix}")
     return l1, l2, drop, bn
 
 
@@ -157,6 +153,7 @@ def training_sidebar(holdout: bool = True) -> TrainingConfig:
         _holdout_widgets(sb, info.embedded)
     _model_widgets(sb, info)
     layers = _layers(sb)
+    _extra(sb, "note")
     sb.radio(
         "Batch norm position",
         BATCHNORM_POSITIONS,
@@ -212,11 +209,10 @@ def _training_widgets(sb, early_stopping: bool) -> None:
     sb.header("Training")
     sb.selectbox("Optimizer", list(OPTIMIZERS), key="tl_opt", format_func=OPTIMIZERS.get)
     sb.number_input("Learning rate", 1e-6, 10.0, step=1e-4, format="%.5f", key="tl_lr")
-    decay = {"step": 0.0005, "format": "%.4f", "key": "tl_wd", "help": tips.WEIGHT_DECAY}
-    sb.number_input("Weight decay (optimizer; Adam + it = AdamW)", 0.0, 1.0, **decay)
     if st.session_state.tl_opt == "sgd":
         sb.slider("Momentum", 0.0, 0.99, step=0.01, key="tl_mom")
         sb.checkbox("Nesterov", key="tl_nest")
+    _extra(sb, "wd")
     c1, c2 = sb.columns(2)
     c1.number_input("Batch size", 1, 8192, step=16, key="tl_bs")
     c2.number_input("Epochs", 1, 10_000, step=5, key="tl_epochs")
@@ -224,9 +220,14 @@ def _training_widgets(sb, early_stopping: bool) -> None:
     if early_stopping and sb.checkbox("Early stopping", key="tl_es"):
         sb.selectbox("Monitor", MONITORS, key="tl_esm")
         sb.number_input("Patience", 0, 1000, step=1, key="tl_esp")
-        delta = {"step": 0.0005, "format": "%.4f", "key": "tl_esd", "help": tips.MIN_DELTA}
-        sb.number_input("min_delta", 0.0, 10.0, **delta)
         sb.checkbox("Restore best weights", key="tl_esr")
+        _extra(sb, "esd")
+
+
+def _extra(sb, name: str) -> None:
+    from pages.ui.lab_extras import concept_widget
+
+    concept_widget(sb, name)
 
 
 def _read_config(layers: list[LayerSpec]) -> TrainingConfig:
