@@ -34,7 +34,7 @@ def test_lambda_slider_moves_the_optima_and_the_url():
 
 
 def test_url_opens_the_same_view_and_bad_values_fall_back():
-    at = open_this_page({"loglam": "0.5", "corr": "2"})
+    at = open_this_page({"loglam": "0.5", "corr": "strong"})
     assert at.slider(key="pen_log_lam").value == 0.5
     assert at.slider(key="pen_correlation").value == 0.5
     assert len(at.warning) == 1

@@ -30,7 +30,7 @@ def test_decay_slider_changes_the_paths_and_the_url():
 
 
 def test_url_opens_the_same_view_and_bad_values_fall_back():
-    at = open_this_page({"steps": "100", "lr": "5"})
+    at = open_this_page({"steps": "100", "lr": "fast"})
     assert at.slider(key="wd_steps").value == 100
     assert at.slider(key="wd_learning_rate").value == 0.05
     assert len(at.warning) == 1
