@@ -31,7 +31,7 @@ class DecayConfig:
     """The weight-decay page's settings, all in the URL."""
 
     decay: float = spec(0.1, "wd", "Weight decay λ", lo=0, hi=1)
-    learning_rate: float = spec(0.05, "lr", "Learning rate η", lo=0.001, hi=0.5)
+    learning_rate: float = spec(0.05, "lr", "Learning rate η", lo=0.001, hi=0.15)  # SGD: η < 2/11
     steps: int = spec(300, "steps", "Steps", lo=10, hi=2000)
 
 

@@ -14,7 +14,7 @@ page_state.start("wd", wd.DecayConfig)
 
 c1, c2, c3 = st.columns(3)
 c1.slider("Weight decay λ", 0.0, 1.0, step=0.01, key="wd_decay")
-c2.slider("Learning rate η", 0.001, 0.5, step=0.001, format="%.3f", key="wd_learning_rate")
+c2.slider("Learning rate η", 0.001, 0.15, step=0.001, format="%.3f", key="wd_learning_rate")
 c3.slider("Steps", 10, 2000, step=10, key="wd_steps")
 config = page_state.read("wd", wd.DecayConfig)
 page_state.save("wd", config)
