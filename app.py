@@ -24,6 +24,11 @@ PAGES = {
             "pages/polynomial_fit.py", title="Underfit vs overfit", icon=":material/show_chart:"
         ),
         st.Page("pages/backprop.py", title="Backprop step-through", icon=":material/account_tree:"),
+        st.Page("pages/dropout.py", title="Dropout", icon=":material/grain:"),
+        st.Page("pages/batchnorm.py", title="Batch normalization", icon=":material/equalizer:"),
+        st.Page("pages/l1_l2.py", title="L1 vs L2", icon=":material/diamond:"),
+        st.Page("pages/weight_decay.py", title="Weight decay vs L2", icon=":material/compress:"),
+        st.Page("pages/early_stopping.py", title="Early stopping", icon=":material/timer_off:"),
     ],
 }
 

@@ -119,6 +119,8 @@ class TrainingConfig:
     es_monitor: str = spec("val_loss", "esm", "Monitor", choices=MONITORS)
     es_patience: int = spec(5, "esp", "Patience", lo=0, hi=1000)
     es_restore_best: bool = spec(True, "esr", "Restore best weights")
+    weight_decay: float = spec(0.0, "wd", "Weight decay (optimizer)", lo=0, hi=1)
+    es_min_delta: float = spec(0.0, "esd", "Early-stopping min_delta", lo=0, hi=10)
 
     def __post_init__(self) -> None:
         n = len(self.units)

@@ -57,6 +57,8 @@ def _layer_line(kind: str, args: dict) -> str:
 
 def _optimizer(config: TrainingConfig) -> str:
     lr = f"learning_rate={config.learning_rate:g}"
+    if config.weight_decay:
+        lr += f", weight_decay={config.weight_decay:g}"
     if config.optimizer == "sgd":
         return (
             f"keras.optimizers.SGD({lr}, momentum={config.momentum:g}, nesterov={config.nesterov})"
@@ -82,7 +84,9 @@ def keras_code(config: TrainingConfig) -> str:
     if config.early_stopping:
         callbacks.append(
             f'    keras.callbacks.EarlyStopping(monitor="{config.es_monitor}", '
-            f"patience={config.es_patience}, restore_best_weights={config.es_restore_best}),"
+            f"patience={config.es_patience}, restore_best_weights={config.es_restore_best}"
+            + (f", min_delta={config.es_min_delta:g}" if config.es_min_delta else "")
+            + "),"
         )
     subset = f"[:{config.train_subset}]" if config.train_subset else ""
     return f'''import numpy as np

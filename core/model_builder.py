@@ -40,13 +40,18 @@ def build_model(config: TrainingConfig) -> keras.Model:
 
 
 def make_optimizer(config: TrainingConfig) -> keras.optimizers.Optimizer:
+    """The optimizer; weight_decay > 0 is Keras' decoupled decay (Adam + it = AdamW)."""
+    decay = config.weight_decay or None
     if config.optimizer == "sgd":
         return keras.optimizers.SGD(
-            config.learning_rate, momentum=config.momentum, nesterov=config.nesterov
+            config.learning_rate,
+            momentum=config.momentum,
+            nesterov=config.nesterov,
+            weight_decay=decay,
         )
     if config.optimizer == "rmsprop":
-        return keras.optimizers.RMSprop(config.learning_rate)
-    return keras.optimizers.Adam(config.learning_rate)
+        return keras.optimizers.RMSprop(config.learning_rate, weight_decay=decay)
+    return keras.optimizers.Adam(config.learning_rate, weight_decay=decay)
 
 
 def data_loss(config: TrainingConfig) -> keras.losses.Loss:

@@ -29,9 +29,13 @@ def _layout(fig: go.Figure, title: str, x_title: str, y_title: str, height: int 
     return fig
 
 
-def best_epoch(history: list[dict], key: str = "val_loss") -> int | None:
-    """1-based epoch of the lowest finite value of `key`, or None."""
-    values = [(h.get(key, math.nan), h["epoch"]) for h in history]
+def best_epoch(history: list[dict], key: str = "val_data_loss") -> int | None:
+    """1-based epoch of the lowest finite value of `key` (else val_loss), or None.
+
+    The default is the validation *data* loss: the curve the Lab draws, and what the best
+    checkpoint keeps. EarlyStopping monitors Keras' val_loss, which adds the L1/L2 penalty.
+    """
+    values = [(h.get(key, h.get("val_loss", math.nan)), h["epoch"]) for h in history]
     finite = [(v, e) for v, e in values if v is not None and math.isfinite(v)]
     return min(finite)[1] if finite else None
 
@@ -41,8 +45,9 @@ def curves_figure(
 ) -> go.Figure:
     """Train (dashed) vs validation (solid) for 'loss' or 'accuracy', best epoch marked.
 
-    For loss, the data loss is drawn so train and validation compare like with like; the
-    L1/L2 penalty, when present, is its own dotted curve.
+    For loss, the data loss is drawn (Keras adds the L1/L2 penalty to both train and
+    validation loss), so runs with and without a penalty compare; the penalty, when present,
+    is its own dotted curve.
     """
     epochs = [h["epoch"] for h in history]
     train_key, val_key = (
@@ -70,7 +75,7 @@ def curves_figure(
         fig.add_vline(
             x=best,
             line={"color": "#2ca02c", "dash": "dot"},
-            annotation_text=f"best epoch {best}",
+            annotation_text=f"best epoch {best} (lowest validation data loss)",
             annotation_position="top left",
         )
     title = "Loss (data part; shaded = train/validation gap)" if metric == "loss" else "Accuracy"
@@ -156,6 +161,40 @@ def weights_figure(weights: list[dict]) -> go.Figure:
         )
     fig.update_layout(barmode="overlay")
     return _layout(fig, "Weight histograms per layer", "weight value", "count")
+
+
+def weight_history_figure(history: list[dict]) -> go.Figure:
+    """Per-layer kernel distributions over epochs (like TensorBoard's): epoch × weight value.
+
+    Color is the share of the layer's weights in each bin (log scale, so a pile at zero
+    and the thin tails both show).
+    """
+    from plotly.subplots import make_subplots
+
+    columns = min(len(history), 3) or 1
+    rows = max(1, math.ceil(len(history) / columns))
+    fig = make_subplots(
+        rows=rows, cols=columns, subplot_titles=[layer["layer"] for layer in history]
+    )
+    for index, layer in enumerate(history):
+        counts = np.asarray(layer["counts"], dtype=float)
+        share = counts / counts.sum(axis=1, keepdims=True).clip(min=1)
+        edges = np.asarray(layer["edges"])
+        fig.add_heatmap(
+            x=list(range(len(counts))),
+            y=(edges[:-1] + edges[1:]) / 2,
+            z=np.log10(share.T + 1e-4),
+            coloraxis="coloraxis",
+            row=index // columns + 1,
+            col=index % columns + 1,
+            hovertemplate="epoch %{x}<br>weight %{y:.3f}<br>log₁₀ share %{z:.2f}<extra></extra>",
+        )
+    fig.update_layout(coloraxis={"colorscale": "Viridis", "colorbar": {"title": "log₁₀ share"}})
+    _layout(fig, "Weight distributions over epochs", "", "", height=max(320, 300 * rows))
+    fig.update_xaxes(title_text="epoch (0 = before training)")
+    for row in range(1, rows + 1):
+        fig.update_yaxes(title_text="weight value", row=row, col=1)
+    return fig.update_layout(margin={"t": 80})
 
 
 def images_grid_figure(images: np.ndarray, titles: list[str], columns: int = 8) -> go.Figure:

@@ -31,6 +31,12 @@ class PolyConfig:
     penalty: str = spec("ridge", "pen", "Penalty", choices=PENALTIES)
     alpha: float = spec(1e-3, "alpha", "Penalty strength λ", lo=1e-8, hi=100)
     folds: int = spec(10, "k", "CV folds", lo=2, hi=20)
+    lasso_alpha: float = spec(1e-4, "lalpha", "Lasso λ (1/(2n) scale)", lo=1e-7, hi=1)
+
+    @property
+    def penalty_alpha(self) -> float:
+        """The chosen penalty's own λ: ridge and lasso measure strength on different scales."""
+        return self.lasso_alpha if self.penalty == "lasso" else self.alpha
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,8 @@ def describe(config: TrainingConfig) -> str:
         extras.append("L1 " + "/".join(f"{v:g}" for v in config.l1))
     if any(config.l2):
         extras.append("L2 " + "/".join(f"{v:g}" for v in config.l2))
+    if config.weight_decay:
+        extras.append(f"weight decay {config.weight_decay:g}")
     if any(config.dropout) or config.conv_dropout:
         extras.append("dropout " + "/".join(f"{v:g}" for v in config.dropout))
     if any(config.batchnorm) or (config.is_cnn and config.conv_batchnorm):
@@ -43,7 +45,7 @@ def table_row(job: JobRecord) -> dict:
     """One row of the run table: key settings, best validation loss and epoch, test scores."""
     config: TrainingConfig = job.payload["config"]
     best = best_epoch(job.history)
-    val_losses = {h["epoch"]: h.get("val_loss") for h in job.history}
+    val_losses = {h["epoch"]: h.get("val_data_loss", h.get("val_loss")) for h in job.history}
     result = job.result or {}
     return {
         "run": job.id,

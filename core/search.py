@@ -46,6 +46,7 @@ class SearchSpace:
     trials: int = spec(20, "trials", "Trials", lo=1, hi=500)
     pruning: bool = spec(True, "prune", "Prune bad trials (median pruner)")
     seed: int = spec(0, "sseed", "Seed", lo=0, hi=2**31 - 1)
+    wd_max: float = spec(0.0, "wdmax", "Largest weight decay (0 = none)", lo=0, hi=1)
 
     def base_config(self) -> TrainingConfig:
         """What every trial shares: the data and the seed."""
@@ -67,6 +68,8 @@ def suggest_config(trial: optuna.trial.BaseTrial, space: SearchSpace) -> Trainin
     optimizer = trial.suggest_categorical("optimizer", list(space.optimizers))
     batch_size = int(trial.suggest_categorical("batch_size", list(space.batch_sizes)))
     epochs = trial.suggest_int("epochs", space.epochs_min, space.epochs_max)
+    wd_max = space.wd_max
+    decay = trial.suggest_float("weight_decay", L2_FLOOR, wd_max, log=True) if wd_max else 0.0
     return replace(
         space.base_config(),
         units=(units,) * layers,
@@ -76,6 +79,7 @@ def suggest_config(trial: optuna.trial.BaseTrial, space: SearchSpace) -> Trainin
         learning_rate=float(f"{learning_rate:.3g}"),
         batch_size=batch_size,
         epochs=epochs,
+        weight_decay=float(f"{decay:.3g}"),
     )
 
 
@@ -182,6 +186,8 @@ def search_problems(space: SearchSpace, caps: Caps | None = None) -> list[str]:
         found.append("Pick at least one batch size.")
     if space.l2_max and space.l2_max < L2_FLOOR:
         found.append(f"Largest L2 λ must be 0 (no L2) or at least {L2_FLOOR:g}.")
+    if space.wd_max and space.wd_max < L2_FLOOR:
+        found.append(f"Largest weight decay must be 0 (none) or at least {L2_FLOOR:g}.")
     if space.trials > caps.max_trials:
         found.append(f"Trials are capped at {caps.max_trials} per study on this server.")
     if not found:  # the biggest model the space allows must fit the server's caps

@@ -20,6 +20,7 @@ TASK = TRAINING_TASK
 SECONDS_PER_EXECUTION = 0.15  # how much work one compiled call does between progress reports
 CPU_FLOPS = 4e9  # rough sustained FLOP/s of one core, to size those calls
 GRID = 60  # decision-boundary resolution for 2-D sets
+HISTOGRAM_BINS = 41  # per-layer weight histograms over epochs; the middle bin holds zero
 
 
 def execution_plan(n_train: int, batch_size: int, flops_per_sample: int) -> tuple[int, int]:
@@ -119,6 +120,38 @@ def _grid(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return xs, ys, mesh
 
 
+class WeightHistory:
+    """Each Dense/Conv2D kernel's histogram after every epoch, on bins fixed before training.
+
+    The bins span ±2× the layer's largest initial weight; weights beyond fall in the end bins.
+    """
+
+    def __init__(self, model: keras.Model) -> None:
+        self.layers = [
+            layer
+            for layer in model.layers
+            if isinstance(layer, (keras.layers.Dense, keras.layers.Conv2D))
+        ]
+        self.edges = {}
+        for layer in self.layers:
+            limit = 2 * max(float(np.abs(layer.get_weights()[0]).max()), 1e-3)
+            self.edges[layer.name] = np.linspace(-limit, limit, HISTOGRAM_BINS + 1)
+        self.counts: dict[str, list[list[int]]] = {layer.name: [] for layer in self.layers}
+
+    def record(self) -> None:
+        for layer in self.layers:
+            edges = self.edges[layer.name]
+            kernel = np.clip(layer.get_weights()[0].ravel(), edges[0], edges[-1])
+            self.counts[layer.name].append(np.histogram(kernel, edges)[0].tolist())
+
+    def records(self) -> list[dict]:
+        """Per layer: bin edges and one row of counts per epoch (row 0: before training)."""
+        return [
+            {"layer": name, "edges": self.edges[name].tolist(), "counts": self.counts[name]}
+            for name in self.counts
+        ]
+
+
 class LiveReport(keras.callbacks.Callback):
     """Validation in one call, per-epoch metrics to the server, Stop and NaN checks, best weights.
 
@@ -160,6 +193,10 @@ class LiveReport(keras.callbacks.Callback):
     def set_model(self, model) -> None:
         super().set_model(model)
         self.evaluator = Evaluator(model, self.config.info.is_binary)
+        self.weight_history = WeightHistory(model)
+
+    def on_train_begin(self, logs=None):
+        self.weight_history.record()
 
     def on_epoch_begin(self, epoch, logs=None):
         self.epoch_started = time.monotonic()
@@ -170,7 +207,8 @@ class LiveReport(keras.callbacks.Callback):
         if not math.isfinite(loss):
             self.diverged = (
                 f"The training loss became {loss} in epoch {self.epoch + 1}: the steps were too "
-                "large. Lower the learning rate (or remove batch-norm-free depth) and try again."
+                "large. Lower the learning rate and try again; fewer hidden layers, or batch "
+                "normalization in the deep ones, also make training more stable."
             )
             self.model.stop_training = True
         elif self.reporter.should_stop():
@@ -205,13 +243,14 @@ class LiveReport(keras.callbacks.Callback):
             "seconds": time.monotonic() - self.epoch_started,
             "sent_at": time.time(),
         }
-        if math.isfinite(val["loss"]) and val["loss"] < self.best_loss:
-            self.best_loss, self.best_epoch = val["loss"], epoch + 1
+        if math.isfinite(val["loss"]) and val["data_loss"] < self.best_loss:  # the drawn curve
+            self.best_loss, self.best_epoch = val["data_loss"], epoch + 1
             self.best_weights = self.model.get_weights()
         elif len(self.splits.y_val) and not math.isfinite(val["loss"]) and not self.diverged:
             self.diverged = f"The validation loss became {val['loss']} in epoch {epoch + 1}."
             self.model.stop_training = True
         self.reporter.send("epoch", record)
+        self.weight_history.record()
         self._send_boundary(final=False)
 
     def _send_boundary(self, final: bool) -> None:
@@ -307,6 +346,7 @@ def fit_model(
                 mode="min" if config.es_monitor == "val_loss" else "max",
                 patience=config.es_patience,
                 restore_best_weights=config.es_restore_best,
+                min_delta=config.es_min_delta,
             )
         )
     reporter.send("progress", {"epoch": 0, "epochs": epochs, "batch": 0, "steps": steps})
@@ -323,6 +363,12 @@ def fit_model(
     if live.stopped:
         raise StopRequested(live.stopped)
     return model, live
+
+
+def _same(weights: list, others: list | None) -> bool:
+    if others is None:
+        return False
+    return all(np.array_equal(a, b) for a, b in zip(weights, others, strict=True))
 
 
 def run_training(payload: dict, reporter: Reporter) -> dict:
@@ -342,16 +388,23 @@ def run_training(payload: dict, reporter: Reporter) -> dict:
     model.set_weights(final_weights)
     epochs_run = live.epoch + 1
     restored = config.early_stopping and config.es_restore_best
+    final = "best" if restored else "last"
+    extra = {}
+    if restored and not _same(final_weights, live.best_weights):
+        # EarlyStopping keeps its own best: by val_loss with the penalty, and min_delta
+        final, extra = "restored", {"test_restored": _test_report(evaluator, splits, n_classes)}
     return {
+        **extra,
         "test_last": last,
         "test_best": best,
-        "final": "best" if restored else "last",
+        "final": final,
         "best_epoch": live.best_epoch,
         "best_val_loss": live.best_loss,
         "epochs_run": epochs_run,
         "early_stopped": epochs_run < config.epochs,
         "restored_best": restored,
         "weights": _weight_stats(model),
+        "weight_history": live.weight_history.records(),
         "params": model.count_params(),
         "sizes": splits.sizes(),
     }

@@ -41,3 +41,28 @@ st.page_link(
     label="Backpropagation, step by step: the course's worked example",
     icon=":material/account_tree:",
 )
+st.page_link(
+    "pages/dropout.py",
+    label="Dropout: which units drop on each forward pass, and why the rest are scaled",
+    icon=":material/grain:",
+)
+st.page_link(
+    "pages/batchnorm.py",
+    label="Batch normalization: a layer's values over a mini-batch, before and after",
+    icon=":material/equalizer:",
+)
+st.page_link(
+    "pages/l1_l2.py",
+    label="L1 vs L2: the diamond, the circle and the weight that becomes exactly zero",
+    icon=":material/diamond:",
+)
+st.page_link(
+    "pages/weight_decay.py",
+    label="Weight decay vs L2: the same for SGD, not for Adam (AdamW)",
+    icon=":material/compress:",
+)
+st.page_link(
+    "pages/early_stopping.py",
+    label="Early stopping: patience, min_delta and restore_best_weights",
+    icon=":material/timer_off:",
+)

@@ -57,7 +57,7 @@ c1.number_input(
     help="The first N training examples, as the course keeps the first 1,000 IMDB reviews.",
 )
 c2.slider("Folds k", 2, 10, key="kf_k")
-c3.slider("Repetitions P (iterated K-fold, reshuffled each time)", 1, 5, key="kf_repeats")
+c3.slider("Repetitions P (iterated K-fold; repetitions 2… reshuffled)", 1, 5, key="kf_repeats")
 settings = page_state.read("kf", KFoldSettings)
 config = training_sidebar(holdout=False)
 st.session_state.tl_config = config

@@ -15,6 +15,8 @@ markdown("polynomial_intro")
 start = page_state.start("poly", poly.PolyConfig)
 log_alpha = math.log10(start.alpha) if start.alpha > 0 else -8.0
 st.session_state.setdefault("poly_log_alpha", min(2.0, max(-8.0, log_alpha)))
+log_lasso = math.log10(start.lasso_alpha) if start.lasso_alpha > 0 else -7.0
+st.session_state.setdefault("poly_log_lasso", min(0.0, max(-7.0, log_lasso)))
 
 sb = st.sidebar
 sb.header("Data")
@@ -47,7 +49,7 @@ chart(plots.u_curve_figure(rows, best, config.folds), key="poly_ucurve")
 markdown("polynomial_ucurve")
 
 st.subheader("Regularization tames a high-degree fit")
-c1, c2, c3 = st.columns(3)
+c1, c2, c3, c4 = st.columns(4)
 c1.radio(
     "Penalty",
     poly.PENALTIES,
@@ -55,28 +57,35 @@ c1.radio(
     horizontal=True,
     format_func={"none": "none", "ridge": "ridge (L2)", "lasso": "lasso (L1)"}.get,
 )
-c2.slider("log₁₀ λ", -8.0, 2.0, step=0.25, key="poly_log_alpha")
-c3.slider("Degree to regularize", 1, poly.MAX_DEGREE, key="poly_overfit_degree")
-config = page_state.read("poly", poly.PolyConfig, alpha=10**st.session_state.poly_log_alpha)
+c2.slider("log₁₀ λ, ridge", -8.0, 2.0, step=0.25, key="poly_log_alpha")
+c3.slider("log₁₀ λ, lasso", -7.0, 0.0, step=0.25, key="poly_log_lasso")
+c4.slider("Degree to regularize", 1, poly.MAX_DEGREE, key="poly_overfit_degree")
+config = page_state.read(
+    "poly",
+    poly.PolyConfig,
+    alpha=10**st.session_state.poly_log_alpha,
+    lasso_alpha=10**st.session_state.poly_log_lasso,
+)
 page_state.save("poly", config)
 
 degree = config.overfit_degree
 plain = poly.fit(data.x_train, data.y_train, degree)
-tamed = poly.fit(data.x_train, data.y_train, degree, config.penalty, config.alpha)
+tamed = poly.fit(data.x_train, data.y_train, degree, config.penalty, config.penalty_alpha)
 left, right = st.columns(2)
 with left:
     chart(plots.fit_figure(data, plain, config.curve), key="poly_plain")
 with right:
     chart(plots.fit_figure(data, tamed, config.curve), key="poly_tamed")
 ridge = poly.fit(data.x_train, data.y_train, degree, "ridge", config.alpha)
-lasso = poly.fit(data.x_train, data.y_train, degree, "lasso", config.alpha)
+lasso = poly.fit(data.x_train, data.y_train, degree, "lasso", config.lasso_alpha)
 chart(
     plots.coefficients_figure([plain, ridge, lasso], ["least squares", "ridge (L2)", "lasso (L1)"]),
     key="poly_coefficients",
 )
 zeros = int((lasso.coefficients == 0).sum())
 st.caption(
-    f"At λ = {config.alpha:.2g}: ridge shrinks ‖w‖ from {plain.norm:,.1f} to {ridge.norm:,.2f}; "
-    f"lasso sets {zeros} of {degree} coefficients to exactly zero."
+    f"Ridge at λ = {config.alpha:.2g} shrinks ‖w‖ from {plain.norm:,.1f} to {ridge.norm:,.2f}; "
+    f"lasso at λ = {config.lasso_alpha:.2g} sets {zeros} of {degree} coefficients to exactly "
+    "zero."
 )
 markdown("polynomial_regularization")

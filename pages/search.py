@@ -45,6 +45,14 @@ pair("Units per layer (log scale)", "units_min", "units_max", 1, 4096, step=8)
 pair("Learning rate (log scale)", "lr_min", "lr_max", 1e-6, 10.0, format="%.5f")
 sb.slider("Largest dropout", 0.0, 0.9, step=0.05, key="se_dropout_max")
 sb.number_input("Largest L2 λ (log scale; 0 = no L2)", 0.0, 1.0, format="%.4f", key="se_l2_max")
+sb.number_input(
+    "Largest weight decay (log scale; 0 = none)",
+    0.0,
+    1.0,
+    format="%.4f",
+    key="se_wd_max",
+    help="The optimizer's weight_decay (Adam + it = AdamW), searched beside the L2 loss term.",
+)
 sb.multiselect("Optimizers", list(OPTIMIZERS), key="se_optimizers", format_func=OPTIMIZERS.get)
 sb.multiselect("Batch sizes", list(BATCH_SIZES), key="se_batch_sizes")
 pair("Epochs", "epochs_min", "epochs_max", 1, 500, step=1)

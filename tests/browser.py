@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -14,7 +15,13 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SCREENSHOTS = ROOT / "docs" / "screenshots"
+# Screenshots refresh docs/screenshots only when asked; otherwise they go to a temp folder.
+REFRESH_ENV = "REGLAB_REFRESH_SCREENSHOTS"
+SCREENSHOTS = (
+    ROOT / "docs" / "screenshots"
+    if os.environ.get(REFRESH_ENV)
+    else Path(tempfile.gettempdir()) / "reglab-screenshots"
+)
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",

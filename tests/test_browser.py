@@ -125,3 +125,33 @@ def test_search_trials_charts_and_open_best(app_url):
         main.get_by_role("button", name="Open best in Training Lab").click()
         main.get_by_role("heading", name="Training Lab").wait_for(timeout=30_000)
         assert "units=" in page.url
+
+
+CONCEPTS = (
+    ("dropout", "Dropout: a different network"),
+    ("batchnorm", "Batch normalization"),
+    ("l1_l2", "L1 vs L2 penalties"),
+    ("weight_decay", "Weight decay vs L2"),
+    ("early_stopping", "Early stopping"),
+)
+
+
+def test_concept_pages(app_url):
+    with chromium_page(height=1100) as page:
+        page.goto(app_url)
+        main = page.locator("[data-testid=stMain]")
+        main.get_by_text("Regularization Lab").first.wait_for(timeout=30_000)
+        page.locator("[data-testid=stSidebarNav]").get_by_text("Dropout", exact=True).click()
+        for path, heading in CONCEPTS:
+            if path != "dropout":
+                page.goto(f"{app_url}/{path}")
+            main.get_by_role("heading", name=heading).first.wait_for(timeout=30_000)
+            page.wait_for_function(
+                "document.querySelectorAll('[data-testid=stMain] .js-plotly-plot').length >= 1",
+                timeout=30_000,
+            )
+            if path == "dropout":
+                main.get_by_role("button", name="Forward pass").click()
+                main.get_by_text("Pass 2:", exact=False).wait_for(timeout=15_000)
+            page.wait_for_timeout(800)
+            shot(page, f"concepts_{path}")

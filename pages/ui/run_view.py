@@ -84,6 +84,18 @@ def curves(job: JobRecord, chart, key: str) -> None:
             plots.curves_figure(job.history, "accuracy", total_epochs=config.epochs),
             key=f"{key}_acc",
         )
+    if config.early_stopping:
+        st.caption(
+            f"**Early stopping** watches `{config.es_monitor}` (Keras' val_loss includes any "
+            f"L1/L2 penalty) and stops after {config.es_patience} epochs in a row without an "
+            f"improvement of more than {config.es_min_delta:g} (min_delta); "
+            + (
+                "restore_best_weights then puts back the weights of its best epoch."
+                if config.es_restore_best
+                else "without restore_best_weights the model keeps the last epoch's weights."
+            )
+            + " The dotted green line marks the lowest validation data loss."
+        )
     last = job.history[-1]
     cols = st.columns(4)
     cols[0].metric("train loss (data)", f"{last['data_loss']:.4f}")
@@ -132,6 +144,12 @@ def results(job: JobRecord, chart) -> None:
             f"Early stopping ended training after {result['epochs_run']} epochs"
             + ("; the best weights were restored." if result.get("restored_best") else ".")
         )
+    if "test_restored" in result:
+        st.caption(
+            f"EarlyStopping restored its own best epoch, which differs from the marked one (it "
+            f"monitors val_loss with the L1/L2 penalty, and min_delta): test accuracy of the "
+            f"restored model {result['test_restored']['accuracy']:.2%}."
+        )
     final = result["test_" + result.get("final", "last")]
     tabs = st.tabs(["Confusion matrix", "Misclassified", "Weights"])
     with tabs[0]:
@@ -140,6 +158,8 @@ def results(job: JobRecord, chart) -> None:
         _misclassified(config, final, chart)
     with tabs[2]:
         weights = result.get("weights", [])
+        if result.get("weight_history"):
+            chart(plots.weight_history_figure(result["weight_history"]), key="weight_history")
         chart(plots.weights_figure(weights), key="weights")
         st.dataframe(
             pd.DataFrame(weights).drop(columns=["counts", "edges"], errors="ignore"),
@@ -147,7 +167,9 @@ def results(job: JobRecord, chart) -> None:
         )
         st.caption(
             "**L1** pushes many weights to (almost) exactly zero; **L2** shrinks all of "
-            "them toward zero without zeroing them."
+            "them toward zero without zeroing them. The heatmap shows each layer's weight "
+            "distribution after every epoch (like TensorBoard's distributions; the middle row "
+            "is zero): watch L1 gather weights there while L2 narrows the whole band."
         )
 
 

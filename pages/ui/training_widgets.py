@@ -48,6 +48,8 @@ SCALARS = {  # widget key -> TrainingConfig field
     "tl_esm": "es_monitor",
     "tl_esp": "es_patience",
     "tl_esr": "es_restore_best",
+    "tl_wd": "weight_decay",
+    "tl_esd": "es_min_delta",
 }
 REGULARIZERS = {"l1": "l1", "l2": "l2", "drop": "dropout", "bn": "batchnorm"}
 LAYER_DEFAULTS = {"units": 32, "act": "relu", "l1": 0.0, "l2": 0.0, "drop": 0.0, "bn": False}
@@ -158,6 +160,7 @@ def training_sidebar(holdout: bool = True) -> TrainingConfig:
         _holdout_widgets(sb, info.embedded)
     _model_widgets(sb, info)
     layers = _layers(sb)
+    _extra(sb, "note")
     sb.radio(
         "Batch norm position",
         BATCHNORM_POSITIONS,
@@ -219,6 +222,7 @@ def _training_widgets(sb, early_stopping: bool) -> None:
     if st.session_state.tl_opt == "sgd":
         sb.slider("Momentum", *bounds("momentum"), step=0.01, key="tl_mom")
         sb.checkbox("Nesterov", key="tl_nest")
+    _extra(sb, "wd")
     c1, c2 = sb.columns(2)
     c1.number_input("Batch size", *bounds("batch_size"), step=16, key="tl_bs")
     c2.number_input("Epochs", *bounds("epochs"), step=5, key="tl_epochs")
@@ -227,6 +231,13 @@ def _training_widgets(sb, early_stopping: bool) -> None:
         sb.selectbox("Monitor", MONITORS, key="tl_esm")
         sb.number_input("Patience", *bounds("es_patience"), step=1, key="tl_esp")
         sb.checkbox("Restore best weights", key="tl_esr")
+        _extra(sb, "esd")
+
+
+def _extra(sb, name: str) -> None:
+    from pages.ui.lab_extras import concept_widget
+
+    concept_widget(sb, name)
 
 
 def _read_config(layers: list[LayerSpec]) -> TrainingConfig:

@@ -1,0 +1,41 @@
+"""Early stopping: Keras' patience, min_delta and restore_best_weights on a validation curve."""
+
+import streamlit as st
+
+from core import early_stopping as es
+from core.early_stopping_plots import stopping_figure
+from pages.ui import page_state, run_group
+from pages.ui.runtime import chart, markdown
+
+st.title("Early stopping")
+markdown("early_stopping_intro")
+page_state.start("es", es.StoppingConfig)
+
+c1, c2, c3 = st.columns(3)
+c1.slider("Patience (epochs)", 0, 50, key="es_patience")
+c2.number_input("min_delta", 0.0, 0.05, step=0.0005, format="%.5f", key="es_min_delta")
+c3.checkbox("restore_best_weights", key="es_restore_best")
+st.sidebar.header("Validation curve")
+st.sidebar.slider("Noise", 0.0, 0.01, step=0.0001, format="%.4f", key="es_noise")
+st.sidebar.number_input("Seed", 0, 2**31 - 1, step=1, key="es_seed")
+config = page_state.read("es", es.StoppingConfig)
+page_state.save("es", config)
+
+losses = es.validation_curve(config)
+run = es.replay(losses, config.patience, config.min_delta, config.restore_best)
+chart(stopping_figure(losses, run, config.patience), key="es_curve")
+best = int(losses.argmin()) + 1
+if run.stopped_epoch:
+    stop_text = f"stopped after epoch {run.stopped_epoch} of {es.EPOCHS}"
+else:
+    stop_text = f"never stopped: all {es.EPOCHS} epochs ran"
+st.caption(
+    f"EarlyStopping(monitor='val_loss', patience={config.patience}, "
+    f"min_delta={config.min_delta:g}, restore_best_weights={config.restore_best}): "
+    f"{stop_text}; its last improvement was epoch {run.best_epoch} "
+    f"(val_loss {losses[run.best_epoch - 1]:.5f}); the model keeps the weights of epoch "
+    f"{run.final_epoch} (val_loss {losses[run.final_epoch - 1]:.5f}). The lowest val_loss of "
+    f"the whole curve is at epoch {best} ({losses[best - 1]:.5f})."
+)
+markdown("early_stopping_rules")
+run_group.slips(es.COURSE_SLIPS)
