@@ -10,6 +10,7 @@ worker through its nanny, and a worker that leaves fails its job at once.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import threading
@@ -215,10 +216,8 @@ class DaskPool:
 
     # ---- internals ---------------------------------------------------------------------
     def _restart(self, slot: str) -> None:
-        try:
+        with contextlib.suppress(Exception):  # the cluster went away: nothing to restart
             self.client.restart_workers([slot], raise_for_error=False)
-        except Exception:  # the cluster went away meanwhile: nothing left to restart
-            pass
 
     def _forget(self, job: int) -> None:
         future = self._futures.pop(job, None)
