@@ -41,4 +41,4 @@ st.sidebar.toggle(
 apply_presentation_css()
 with st.sidebar:
     heartbeat()
-st.navigation(PAGES).run()
+st.navigation(PAGES, expanded=True).run()

@@ -185,6 +185,8 @@ class DaskPool:
             else:
                 error = future.exception()
                 reason = LOST if isinstance(error, KilledWorker) else f"Dask: {error!r}"[:300]
+                self._warm.discard(slot)  # until it says it is warm again
+                self._workers.discard(slot)
                 out.append(("lost", slot, job, {"reason": reason}))
             self._busy.pop(slot, None)
             self._forget(job)
