@@ -210,6 +210,8 @@ class DaskPool:
         if client is None or client.status in ("closed", "closing"):
             return
         try:
+            for name in self._stop_names.values():  # running tasks cannot be cancelled: stop them
+                Event(name, client=client).set()
             if self._futures:
                 client.cancel(list(self._futures.values()))
             client.close(timeout=5)

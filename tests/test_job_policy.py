@@ -11,6 +11,7 @@ import pytest
 
 from core.jobs import JobLimitReached, JobManager, Policy
 from core.worker import Recycle
+from tests.dask_cluster import dask_cluster
 
 TASKS = "tests.tasks"
 SLOW = {"epochs": 400, "delay": 0.02}
@@ -27,6 +28,7 @@ def wait_for(predicate, timeout=30.0):
 
 @pytest.fixture
 def one_worker():
+    """Job managers over one local worker (recycling options apply to this backend)."""
     managers = []
 
     def make(**options):
@@ -40,8 +42,36 @@ def one_worker():
         manager.shutdown()
 
 
-def test_round_robin_across_learners(one_worker):
-    manager = one_worker()
+@pytest.fixture(scope="module")
+def dask_one_worker_cluster():
+    with dask_cluster(1) as (address, _):
+        yield address
+
+
+@pytest.fixture(params=["local", "dask"])
+def one_slot(request):
+    """Job managers over one worker on either backend: the policy must not care which."""
+    managers = []
+
+    def make(**options):
+        if request.param == "local":
+            manager = JobManager(1, startup="", **options)
+        else:
+            from core.dask_backend import DaskPool
+
+            address = request.getfixturevalue("dask_one_worker_cluster")
+            manager = JobManager(backend=DaskPool(address, startup=""), **options)
+        managers.append(manager)
+        assert manager.wait_ready(60)
+        return manager
+
+    yield make
+    for manager in managers:
+        manager.shutdown()
+
+
+def test_round_robin_across_learners(one_slot):
+    manager = one_slot()
     blocker = manager.submit("a", f"{TASKS}:count", {"epochs": 15, "delay": 0.02})
     a_jobs = [manager.submit("a", f"{TASKS}:count", {"tag": f"a{i}"}) for i in range(3)]
     b_job = manager.submit("b", f"{TASKS}:count", {"tag": "b"})
@@ -57,8 +87,8 @@ def test_round_robin_across_learners(one_worker):
     assert starts[a_jobs[0]] < b_start < starts[a_jobs[1]] < starts[a_jobs[2]]
 
 
-def test_server_wide_queue_cap(one_worker):
-    manager = one_worker(policy=Policy(max_queued=2))
+def test_server_wide_queue_cap(one_slot):
+    manager = one_slot(policy=Policy(max_queued=2))
     manager.submit("a", f"{TASKS}:count", SLOW)
     assert wait_for(lambda: manager.status()["running"] == 1)
     manager.submit("b", f"{TASKS}:count", {})
@@ -67,8 +97,8 @@ def test_server_wide_queue_cap(one_worker):
         manager.submit("d", f"{TASKS}:count", {})
 
 
-def test_time_limit_stops_a_job_with_a_reason(one_worker):
-    manager = one_worker(policy=Policy(time_limit=0.5))
+def test_time_limit_stops_a_job_with_a_reason(one_slot):
+    manager = one_slot(policy=Policy(time_limit=0.5))
     job = manager.wait("a", manager.submit("a", f"{TASKS}:count", SLOW), 20)
     assert job.status == "stopped"
     assert "time limit" in job.reason
@@ -78,8 +108,8 @@ def test_time_limit_stops_a_job_with_a_reason(one_worker):
     assert manager.status()["restarts"] == 0
 
 
-def test_a_vanished_learners_jobs_are_stopped(one_worker):
-    manager = one_worker(policy=Policy(owner_timeout=1.0))
+def test_a_vanished_learners_jobs_are_stopped(one_slot):
+    manager = one_slot(policy=Policy(owner_timeout=1.0))
     gone = manager.submit("gone", f"{TASKS}:count", SLOW)
     queued = manager.submit("gone", f"{TASKS}:count", SLOW)
     here = manager.submit("here", f"{TASKS}:count", {"epochs": 100, "delay": 0.02})
