@@ -233,10 +233,27 @@ METRICS = {
 }
 
 
-def overlay_figure(runs: list[tuple[str, list[dict]]], metric: str = "val_data_loss") -> go.Figure:
-    """Several runs on one chart: one color per run, validation solid, train dashed."""
+COURSE_COLOR = "rgba(110, 110, 110, 0.85)"
+
+
+def overlay_figure(
+    runs: list[tuple[str, list[dict]]],
+    metric: str = "val_data_loss",
+    course: list[tuple[str, list[dict]]] = (),
+) -> go.Figure:
+    """Several runs on one chart: one color per run, validation solid, train dashed; the
+    course's own logs (if given) as grey dotted lines, so a run sits beside the lecture's."""
     title, train_key = METRICS[metric]
     fig = go.Figure()
+    for label, history in course:
+        fig.add_scatter(
+            x=[h["epoch"] for h in history],
+            y=[h.get(metric) for h in history],
+            name=label,
+            line={"color": COURSE_COLOR, "dash": "dot", "width": 2},
+            mode="lines+markers",
+            marker={"size": 4},
+        )
     for index, (label, history) in enumerate(runs):
         epochs = [h["epoch"] for h in history]
         color = run_color(index)

@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from core.config import TRAINING_TASK, Caps
+from core.course_reference import reference_lines, references
 from core.plots import overlay_figure
 from core.run_records import history_csv, records_from_json, runs_json, table_row
 from pages.ui.run_view import metric_choice
@@ -52,8 +53,17 @@ chosen = st.multiselect(
     "Runs", list(labels), default=list(labels)[-3:], key="cr_runs", format_func=labels.get
 )
 metric = metric_choice("cr_metric")
+course = st.multiselect(
+    "Course runs to draw beside (the notes' printed logs)",
+    list(references()),
+    key="cr_course",
+    format_func=lambda name: references()[name]["what"],
+)
 selected = [job for job in runs if job.id in chosen]
-chart(overlay_figure([(labels[job.id], job.history) for job in selected], metric), key="cr_overlay")
+overlay = overlay_figure(
+    [(labels[job.id], job.history) for job in selected], metric, reference_lines(course)
+)
+chart(overlay, key="cr_overlay")
 
 st.subheader("All runs (click a column to sort)")
 st.dataframe(pd.DataFrame([table_row(job) for job in runs]), hide_index=True)

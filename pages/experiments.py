@@ -5,6 +5,7 @@ import streamlit as st
 
 from core.config import TRAINING_TASK
 from core.course_data import configured_folder
+from core.course_reference import reference_lines
 from core.plots import overlay_figure
 from core.presets import PRESETS
 from core.run_records import table_row
@@ -24,6 +25,8 @@ key = st.selectbox(
 preset = PRESETS[key]
 size = st.radio("Size", ("quick", "course size"), horizontal=True, key="ex_size")
 st.info(f"**What to notice:** {preset.notice}")
+if preset.source:
+    st.caption(f"From the course: {preset.source}.")
 groups = st.session_state.setdefault("ex_groups", {})
 if st.button("Run experiment", type="primary", key="ex_run"):
     submitted = [
@@ -36,7 +39,11 @@ if st.button("Run experiment", type="primary", key="ex_run"):
 def overlay(run_ids: list[str]) -> None:
     jobs = [job for job in (manager.snapshot(me, i) for i in run_ids) if job is not None]
     metric = metric_choice("ex_metric")
-    chart(overlay_figure([(job.label, job.history) for job in jobs], metric), key="ex_overlay")
+    runs = [(job.label, job.history) for job in jobs]
+    course = reference_lines(list(preset.course))
+    chart(overlay_figure(runs, metric, course), key="ex_overlay")
+    if course:
+        st.caption("Grey dotted: the course's own printed run (assets/course_logs.csv).")
     st.dataframe(pd.DataFrame([table_row(job) for job in jobs]), hide_index=True)
     for job in jobs:
         if job.status in ("failed", "diverged"):

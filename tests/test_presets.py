@@ -14,13 +14,16 @@ def test_imdb_capacity_is_the_course_setup():
     assert [c.units for c in runs.values()] == [(4, 4), (16, 16), (512, 512)]
     original = runs["16-16"]
     assert (original.optimizer, original.batch_size, original.epochs) == ("rmsprop", 512, 20)
-    assert (original.vocabulary, original.holdout, original.val_fraction) == (10_000, "first", 0.4)
+    # get_neural_network's validation_split=0.4: Keras validates on the LAST 10,000 reviews
+    assert (original.vocabulary, original.holdout, original.val_fraction) == (10_000, "last", 0.4)
     assert summarize(original).total_params == 160_305
 
 
 def test_imdb_regularization_and_early_stopping():
     runs = configs("imdb_regularization")
-    assert runs["L2 0.002"].l2 == (0.002,) and runs["dropout 0.5"].dropout == (0.5,)
+    assert runs["L2 0.002"].l2 == (0.002,)
+    assert runs["dropout 0.5"].dropout == (0.5, 0.0)  # one Dropout(0.5), after the first layer
+    assert all(c.holdout == "last" for c in runs.values())
     stop = configs("early_stopping")["early stopping"]
     assert stop.early_stopping and stop.es_patience == 5 and stop.es_restore_best
 
@@ -46,3 +49,28 @@ def test_quick_sizes_shrink_and_every_config_is_valid():
         for (_, full), (_, quick) in zip(preset.configs(False), preset.configs(True), strict=True):
             assert problems(full) == [] and problems(quick) == []
             assert quick.epochs <= full.epochs
+
+
+def test_the_missing_seed_experiments_are_presets():
+    """Each one with the numbers its seed prints."""
+    depth = configs("fashion_depth")
+    assert [len(c.units) for c in depth.values()] == [1, 2, 4, 8]
+    assert all(set(c.units) == {128} for c in depth.values())
+    penalties = configs("fashion_l1_l2")
+    assert penalties["L1 0.1"].l1 == (0.1,) and penalties["L2 0.01"].l2 == (0.01,)
+    handwritten = configs("handwritten_mlp")
+    assert handwritten["dropout 0.2"].units == (512, 512)
+    assert handwritten["dropout 0.2"].dropout == (0.2,)
+    assert handwritten["L1 0.01"].l1 == (0.01,) and handwritten["L2 0.01"].l2 == (0.01,)
+    large = configs("imdb_large_dropout")
+    assert [c.units for c in large.values()] == [(512, 512), (512, 512)]
+    assert [c.dropout for c in large.values()] == [(0.0,), (0.5, 0.0)]
+    versus = configs("mnist_mlp_vs_cnn")
+    assert [c.is_cnn for c in versus.values()] == [False, True]
+
+
+def test_presets_name_course_logs_that_exist():
+    from core.course_reference import references
+
+    for preset in PRESETS.values():
+        assert set(preset.course) <= set(references()), preset.key
