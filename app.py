@@ -11,6 +11,7 @@ PAGES = {
     "Train": [
         st.Page("pages/training_lab.py", title="Training Lab", icon=":material/science:"),
         st.Page("pages/experiments.py", title="Lecture experiments", icon=":material/compare:"),
+        st.Page("pages/course_data.py", title="Course data", icon=":material/dataset:"),
         st.Page(
             "pages/compare_runs.py", title="Compare runs", icon=":material/stacked_line_chart:"
         ),

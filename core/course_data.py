@@ -168,9 +168,9 @@ def load_raw(
     return _images(name, folder)
 
 
-def word_index() -> dict[int, str]:
+def word_index(data_dir: str | None = None) -> dict[int, str]:
     """Rank → word, as the course decodes reviews (ranks are offset by 3 in the sequences)."""
-    for folder in search_folders():
+    for folder in search_folders(data_dir):
         path = folder / "imdb_word_index.json"
         if path.is_file():
             words = json.loads(path.read_text(encoding="utf-8"))

@@ -37,7 +37,7 @@ def preview(config: TrainingConfig, data_dir: str | None = None) -> dict:
         shown["labels"] = splits.y_train[:IMAGES].tolist()
     elif config.info.kind == "text":
         sequences, labels, _, _ = load_raw(config.dataset, config.vocabulary, data_dir=data_dir)
-        ranks = word_index()
+        ranks = word_index(data_dir)
         shown["reviews"] = [
             {"label": int(labels[i]), "text": decode_review(sequences[i], ranks)[:600]}
             for i in range(min(REVIEWS, len(labels)))
@@ -50,7 +50,12 @@ def preview_elsewhere(config: TrainingConfig, data_dir: str | None, timeout: flo
 
     Raises DatasetUnavailable with the child's message when the data cannot be read.
     """
-    command = [sys.executable, "-m", "core.preview", json.dumps(config.to_query()), data_dir or ""]
+    return in_child("preview", {"query": config.to_query(), "data_dir": data_dir}, timeout)
+
+
+def in_child(kind: str, arguments: dict, timeout: float = 180) -> dict:
+    """One of KINDS run in a child process with JSON arguments; its small JSON answer."""
+    command = [sys.executable, "-m", "core.preview", kind, json.dumps(arguments)]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     try:
         done = subprocess.run(
@@ -64,14 +69,23 @@ def preview_elsewhere(config: TrainingConfig, data_dir: str | None, timeout: flo
     return answer
 
 
-def main(query: str, data_dir: str) -> None:
-    config, _ = TrainingConfig.from_query(json.loads(query))
+def _preview(query: dict, data_dir: str | None) -> dict:
+    return preview(TrainingConfig.from_query(query)[0], data_dir or None)
+
+
+def _kinds() -> dict:
+    from core.data_walkthrough import images_walkthrough, imdb_walkthrough
+
+    return {"preview": _preview, "imdb": imdb_walkthrough, "images": images_walkthrough}
+
+
+def main(kind: str, arguments: str) -> None:
     try:
-        answer = preview(config, data_dir or None)
+        answer = _kinds()[kind](**json.loads(arguments))
     except DatasetUnavailable as error:
         answer = {"error": str(error)}
     except Exception as error:  # the page shows it as a message, never as a traceback
-        answer = {"error": f"The data preview could not be made ({type(error).__name__}: {error})."}
+        answer = {"error": f"The data could not be read ({type(error).__name__}: {error})."}
     print(json.dumps(answer))
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from core.backprop import BackpropConfig
 from core.config import TrainingConfig
+from core.data_walkthrough import DataView
 from core.kfold import KFoldSettings
 from core.polynomial import PolyConfig
 from core.search import SearchSpace
@@ -20,6 +21,7 @@ PAGES = {
     "pages/search.py": (SearchSpace,),
     "pages/polynomial_fit.py": (PolyConfig,),
     "pages/backprop.py": (BackpropConfig,),
+    "pages/course_data.py": (DataView,),
 }
 JUNK = ("junk", "nan", "inf", "-inf", "", "1,2,,3", "1e400", "0x10")
 
@@ -64,7 +66,7 @@ def cases(cls):
 
 
 @pytest.mark.parametrize(
-    "cls", [TrainingConfig, KFoldSettings, SearchSpace, PolyConfig, BackpropConfig]
+    "cls", [TrainingConfig, KFoldSettings, SearchSpace, PolyConfig, BackpropConfig, DataView]
 )
 def test_every_bad_value_gives_a_notice_and_a_config_within_bounds(cls):
     checked = 0
