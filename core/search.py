@@ -16,7 +16,8 @@ from core.datasets import DATASETS
 from core.url_state import field_problems, spec
 
 SEARCH_TASK = "core.search_task:run_search"  # runs in a worker; the server never imports it
-SAMPLERS = ("tpe", "random")
+SAMPLERS = ("tpe", "random", "grid")
+OBJECTIVES = {"val_loss": "lowest validation loss", "val_accuracy": "highest validation accuracy"}
 BATCH_SIZES = ("16", "32", "64", "128", "256")
 
 
@@ -47,6 +48,12 @@ class SearchSpace:
     pruning: bool = spec(True, "prune", "Prune bad trials (median pruner)")
     seed: int = spec(0, "sseed", "Seed", lo=0, hi=2**31 - 1)
     wd_max: float = spec(0.0, "wdmax", "Largest weight decay (0 = none)", lo=0, hi=1)
+    per_layer_units: bool = spec(False, "plu", "Units per layer (e.g. a 128 → 64 funnel)")
+    objective: str = spec("val_loss", "obj", "Objective", choices=tuple(OBJECTIVES))
+
+    @property
+    def direction(self) -> str:
+        return "minimize" if self.objective == "val_loss" else "maximize"
 
     def base_config(self) -> TrainingConfig:
         """What every trial shares: the data and the seed."""
@@ -61,7 +68,13 @@ L2_FLOOR = 1e-6  # L2 is sampled on a log scale from here to l2_max
 def suggest_config(trial: optuna.trial.BaseTrial, space: SearchSpace) -> TrainingConfig:
     """The Training Lab config for a trial's parameters (also works with a FixedTrial)."""
     layers = trial.suggest_int("layers", space.layers_min, space.layers_max)
-    units = trial.suggest_int("units", space.units_min, space.units_max, log=True)
+    if space.per_layer_units:  # one count per layer: funnels like 128 → 64 become possible
+        units = tuple(
+            trial.suggest_int(f"units_{i + 1}", space.units_min, space.units_max, log=True)
+            for i in range(layers)
+        )
+    else:
+        units = (trial.suggest_int("units", space.units_min, space.units_max, log=True),) * layers
     learning_rate = trial.suggest_float("learning_rate", space.lr_min, space.lr_max, log=True)
     dropout = trial.suggest_float("dropout", 0.0, space.dropout_max) if space.dropout_max else 0.0
     l2 = trial.suggest_float("l2", L2_FLOOR, space.l2_max, log=True) if space.l2_max else 0.0
@@ -72,7 +85,7 @@ def suggest_config(trial: optuna.trial.BaseTrial, space: SearchSpace) -> Trainin
     decay = trial.suggest_float("weight_decay", L2_FLOOR, wd_max, log=True) if wd_max else 0.0
     return replace(
         space.base_config(),
-        units=(units,) * layers,
+        units=units,
         dropout=(round(dropout, 4),),
         l2=(float(f"{l2:.3g}"),),
         optimizer=optimizer,
@@ -88,24 +101,66 @@ def config_for_params(params: dict, space: SearchSpace) -> TrainingConfig:
     return suggest_config(optuna.trial.FixedTrial(params), space)
 
 
+def _spread(low: float, high: float, log: bool, kind=float) -> list:
+    """Three grid values from low to high (fewer when they coincide)."""
+    middle = math.sqrt(low * high) if log and low > 0 else (low + high) / 2
+    values = [kind(round(v)) if kind is int else kind(f"{v:.3g}") for v in (low, middle, high)]
+    return sorted(set(values))
+
+
+def grid_space(space: SearchSpace) -> dict[str, list]:
+    """The values grid search tries for each parameter (every combination, in random order)."""
+    grid: dict[str, list] = {
+        "layers": list(range(space.layers_min, space.layers_max + 1)),
+        "units": _spread(space.units_min, space.units_max, True, int),
+        "learning_rate": _spread(space.lr_min, space.lr_max, True),
+        "optimizer": list(space.optimizers),
+        "batch_size": list(space.batch_sizes),
+        "epochs": sorted({space.epochs_min, space.epochs_max}),
+    }
+    if space.dropout_max:
+        grid["dropout"] = [0.0, space.dropout_max]
+    if space.l2_max:
+        grid["l2"] = sorted({L2_FLOOR, space.l2_max})
+    if space.wd_max:
+        grid["weight_decay"] = sorted({L2_FLOOR, space.wd_max})
+    return grid
+
+
+def tell(study: optuna.Study, trial: optuna.Trial, *args, **options) -> None:
+    """study.tell, for ask-and-tell loops: GridSampler calls study.stop() after its last grid
+    point, which Optuna only allows inside study.optimize; the trial is stored either way."""
+    try:
+        study.tell(trial, *args, **options)
+    except RuntimeError as error:
+        if "Study.stop" not in str(error):
+            raise
+
+
+def grid_size(space: SearchSpace) -> int:
+    return math.prod(len(values) for values in grid_space(space).values())
+
+
 def make_study(space: SearchSpace) -> optuna.Study:
-    sampler = (
-        optuna.samplers.TPESampler(seed=space.seed, n_startup_trials=5)
-        if space.sampler == "tpe"
-        else optuna.samplers.RandomSampler(seed=space.seed)
-    )
+    if space.sampler == "grid":
+        sampler = optuna.samplers.GridSampler(grid_space(space), seed=space.seed)
+    elif space.sampler == "tpe":
+        sampler = optuna.samplers.TPESampler(seed=space.seed, n_startup_trials=5)
+    else:
+        sampler = optuna.samplers.RandomSampler(seed=space.seed)
     pruner = (
         optuna.pruners.MedianPruner(n_startup_trials=2, n_warmup_steps=2)
         if space.pruning
         else optuna.pruners.NopPruner()
     )
-    return optuna.create_study(direction="minimize", sampler=sampler, pruner=pruner)
+    return optuna.create_study(direction=space.direction, sampler=sampler, pruner=pruner)
 
 
-def trial_record(trial: optuna.trial.FrozenTrial) -> dict:
+def trial_record(trial: optuna.trial.FrozenTrial, direction: str = "minimize") -> dict:
     """A trial as plain data: what the job sends to the server after each trial."""
     return {
         "number": trial.number,
+        "direction": direction,
         "state": trial.state.name,
         "value": trial.value,
         "params": dict(trial.params),
@@ -121,7 +176,7 @@ def trial_record(trial: optuna.trial.FrozenTrial) -> dict:
 
 def study_from_records(records: list[dict]) -> optuna.Study:
     """An in-memory study holding the records' trials, for Optuna's plots on the server."""
-    study = optuna.create_study(direction="minimize")
+    study = optuna.create_study(direction=_direction(records))
     study.add_trials(
         optuna.trial.create_trial(
             state=optuna.trial.TrialState[r["state"]],
@@ -139,9 +194,14 @@ def study_from_records(records: list[dict]) -> optuna.Study:
     return study
 
 
+def _direction(records: list[dict]) -> str:
+    return records[0].get("direction", "minimize") if records else "minimize"
+
+
 def best_record(records: list[dict]) -> dict | None:
     done = [r for r in records if r["state"] == "COMPLETE" and r["value"] is not None]
-    return min(done, key=lambda r: r["value"]) if done else None
+    pick = max if _direction(records) == "maximize" else min
+    return pick(done, key=lambda r: r["value"]) if done else None
 
 
 def trials_table(records: list[dict]) -> list[dict]:
@@ -153,7 +213,7 @@ def trials_table(records: list[dict]) -> list[dict]:
             {
                 "trial": r["number"],
                 "state": r["state"].lower(),
-                "val loss": round(value, 4) if value is not None and math.isfinite(value) else None,
+                "value": round(value, 4) if value is not None and math.isfinite(value) else None,
                 "val acc": r["attrs"].get("val_accuracy"),
                 **{name: _short(v) for name, v in r["params"].items()},
                 "epochs run": r["attrs"].get("epochs_run"),
@@ -188,6 +248,8 @@ def search_problems(space: SearchSpace, caps: Caps | None = None) -> list[str]:
         found.append(f"Largest L2 λ must be 0 (no L2) or at least {L2_FLOOR:g}.")
     if space.wd_max and space.wd_max < L2_FLOOR:
         found.append(f"Largest weight decay must be 0 (none) or at least {L2_FLOOR:g}.")
+    if space.sampler == "grid" and space.per_layer_units:
+        found.append("Grid search uses one unit count for every layer: untick units per layer.")
     if space.trials > caps.max_trials:
         found.append(f"Trials are capped at {caps.max_trials} per study on this server.")
     if not found:  # the biggest model the space allows must fit the server's caps

@@ -9,7 +9,15 @@ import optuna
 
 from core.config import problems
 from core.data_loading import load_splits
-from core.search import SearchSpace, best_record, make_study, suggest_config, trial_record
+from core.search import (
+    SearchSpace,
+    best_record,
+    grid_size,
+    make_study,
+    suggest_config,
+    tell,
+    trial_record,
+)
 from core.training import fit_model
 from core.worker import Diverged, Reporter, StopRequested, TaggedReporter
 
@@ -22,12 +30,12 @@ class PruneOnValidationLoss(keras.callbacks.Callback):
     It runs after LiveReport, which has just added the epoch's record to `part.records`.
     """
 
-    def __init__(self, trial: optuna.Trial, part: TaggedReporter) -> None:
+    def __init__(self, trial: optuna.Trial, part: TaggedReporter, metric: str) -> None:
         super().__init__()
-        self.trial, self.part, self.pruned_at = trial, part, 0
+        self.trial, self.part, self.metric, self.pruned_at = trial, part, metric, 0
 
     def on_epoch_end(self, epoch, logs=None):
-        value = self.part.records[-1]["val_data_loss"] if self.part.records else math.nan
+        value = self.part.records[-1][self.metric] if self.part.records else math.nan
         if math.isfinite(value):
             self.trial.report(value, epoch + 1)
         if self.trial.should_prune():
@@ -41,7 +49,7 @@ def _run_trial(study: optuna.Study, space: SearchSpace, payload: dict, reporter:
     found = problems(config)
     if found:
         trial.set_user_attr("note", found[0])
-        study.tell(trial, state=optuna.trial.TrialState.FAIL)
+        tell(study, trial, state=optuna.trial.TrialState.FAIL)
         return
     splits = load_splits(config, allow_download=True, data_dir=payload.get("data_dir"))
     part = TaggedReporter(
@@ -50,22 +58,24 @@ def _run_trial(study: optuna.Study, space: SearchSpace, payload: dict, reporter:
         {"unit": "trial", "model": trial.number + 1, "models": space.trials},
         stoppable=False,  # Stop ends the study after this trial, not in the middle of it
     )
-    pruner = PruneOnValidationLoss(trial, part)
+    metric = "val_data_loss" if space.direction == "minimize" else "val_accuracy"
+    pruner = PruneOnValidationLoss(trial, part, metric)
     try:
         fit_model(config, splits, part, boundary=False, extra_callbacks=(pruner,))
     except Diverged as diverged:
         trial.set_user_attr("note", str(diverged))
-        study.tell(trial, state=optuna.trial.TrialState.FAIL)
+        tell(study, trial, state=optuna.trial.TrialState.FAIL)
         return
-    best = min(part.records, key=lambda r: r["val_data_loss"])
+    pick = min if space.direction == "minimize" else max
+    best = pick(part.records, key=lambda r: r[metric])
     trial.set_user_attr("epochs_run", len(part.records))
     trial.set_user_attr("val_accuracy", round(best["val_accuracy"], 4))
     trial.set_user_attr("best_epoch", best["epoch"])
     if pruner.pruned_at:
         trial.set_user_attr("note", f"pruned after epoch {pruner.pruned_at}")
-        study.tell(trial, state=optuna.trial.TrialState.PRUNED)
+        tell(study, trial, state=optuna.trial.TrialState.PRUNED)
     else:
-        study.tell(trial, best["val_data_loss"])  # the lowest, as a best checkpoint keeps
+        tell(study, trial, best[metric])  # the best epoch's, as a best checkpoint keeps
 
 
 def run_search(payload: dict, reporter: Reporter) -> dict:
@@ -75,14 +85,15 @@ def run_search(payload: dict, reporter: Reporter) -> dict:
     for params in payload.get("enqueue", []):
         study.enqueue_trial(params, skip_if_exists=True)
     stopped = ""
-    for _ in range(space.trials):
+    total = min(space.trials, grid_size(space)) if space.sampler == "grid" else space.trials
+    for _ in range(total):
         if reporter.should_stop():
             stopped = "Stopped by the learner after the current trial."
             break
         _run_trial(study, space, payload, reporter)
-        records = [trial_record(t) for t in study.trials]
+        records = [trial_record(t, space.direction) for t in study.trials]
         reporter.send("live", {"trials": records})
-    records = [trial_record(t) for t in study.trials]
+    records = [trial_record(t, space.direction) for t in study.trials]
     result = {"trials": records, "best": best_record(records)}
     if stopped:
         raise StopRequested(stopped, result)

@@ -8,11 +8,13 @@ from core.course_data import configured_folder
 from core.datasets import DATASETS
 from core.search import (
     BATCH_SIZES,
+    OBJECTIVES,
     SAMPLERS,
     SEARCH_TASK,
     SearchSpace,
     best_record,
     config_for_params,
+    grid_size,
     search_problems,
     trials_table,
 )
@@ -42,6 +44,11 @@ sb.number_input("Training subset (0 = all)", 0, 100_000, step=100, key="se_train
 sb.header("Search space")
 pair("Hidden layers", "layers_min", "layers_max", 1, 6, step=1)
 pair("Units per layer (log scale)", "units_min", "units_max", 1, 4096, step=8)
+sb.checkbox(
+    "Units per layer",
+    key="se_per_layer_units",
+    help="Off: one unit count for every layer. On: each layer its own (funnels like 128 → 64).",
+)
 pair("Learning rate (log scale)", "lr_min", "lr_max", 1e-6, 10.0, format="%.5f")
 sb.slider("Largest dropout", 0.0, 0.9, step=0.05, key="se_dropout_max")
 sb.number_input("Largest L2 λ (log scale; 0 = no L2)", 0.0, 1.0, format="%.4f", key="se_l2_max")
@@ -57,6 +64,7 @@ sb.multiselect("Optimizers", list(OPTIMIZERS), key="se_optimizers", format_func=
 sb.multiselect("Batch sizes", list(BATCH_SIZES), key="se_batch_sizes")
 pair("Epochs", "epochs_min", "epochs_max", 1, 500, step=1)
 sb.header("Search")
+sb.radio("Objective", list(OBJECTIVES), key="se_objective", format_func=OBJECTIVES.get)
 sb.radio("Sampler", SAMPLERS, key="se_sampler", horizontal=True, format_func=str.upper)
 sb.number_input("Trials", 1, 500, step=5, key="se_trials")
 sb.checkbox("Prune bad trials (median pruner)", key="se_pruning")
@@ -68,6 +76,11 @@ space = page_state.read(
     batch_sizes=tuple(st.session_state.se_batch_sizes),
 )
 page_state.save("se", space)
+if space.sampler == "grid":
+    sb.caption(
+        f"Grid: {grid_size(space):,} combinations (3 values per range, both ends of dropout "
+        f"and L2); the study tries {min(space.trials, grid_size(space)):,} of them."
+    )
 errors = search_problems(space)
 for error in errors:
     st.error(error)

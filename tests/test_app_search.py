@@ -30,7 +30,7 @@ def test_a_study_runs_shows_trials_and_optuna_charts_and_opens_its_best_in_the_l
     table = at.dataframe[0].value
     assert list(table["trial"]) == [0, 1, 2] and set(table["state"]) == {"complete"}
     assert len(at.get("plotly_chart")) >= 4  # trial curves + Optuna's charts
-    best_units = int(table.sort_values("val loss")["units"].iloc[0])
+    best_units = int(table.sort_values("value")["units"].iloc[0])
     at.button(key="se_open_best").click().run()
     assert not at.exception, at.exception
     assert at.session_state.tl_units_0 == best_units
@@ -39,7 +39,7 @@ def test_a_study_runs_shows_trials_and_optuna_charts_and_opens_its_best_in_the_l
 
 
 def test_swapped_ranges_and_junk_in_the_url_are_messages_not_tracebacks():
-    at = open_page("pages/search.py", {"umin": "300", "umax": "10", "sampler": "grid"})
-    assert "`sampler=grid` ignored" in " ".join(w.value for w in at.warning)
+    at = open_page("pages/search.py", {"umin": "300", "umax": "10", "sampler": "anneal"})
+    assert "`sampler=anneal` ignored" in " ".join(w.value for w in at.warning)
     assert "The smallest units is above the largest; swap them." in [e.value for e in at.error]
     assert at.button(key="se_start").disabled

@@ -12,10 +12,13 @@ from core.search import (
     SearchSpace,
     best_record,
     config_for_params,
+    grid_size,
+    grid_space,
     make_study,
     search_problems,
     study_from_records,
     suggest_config,
+    tell,
     trial_record,
 )
 from core.search_plots import optuna_figures
@@ -125,3 +128,66 @@ def test_stop_ends_the_study_after_the_current_trial_and_keeps_its_trials(keras_
     assert all(t["state"] in ("COMPLETE", "PRUNED") for t in trials)
     epochs = [h for h in job.history if h["trial"] == trials[-1]["number"]]
     assert len(epochs) == 3  # the trial in progress was finished, not cut
+
+
+def test_units_per_layer_make_a_funnel_possible():
+    space = replace(TINY, per_layer_units=True, layers_min=2, layers_max=2)
+    params = {"layers": 2, "units_1": 128, "units_2": 64, "learning_rate": 0.01}
+    params.update(optimizer="adam", batch_size="32", epochs=TINY.epochs_min)
+    if TINY.dropout_max:
+        params["dropout"] = 0.1
+    if TINY.l2_max:
+        params["l2"] = 1e-4
+    assert config_for_params(params, space).units == (128, 64)
+
+
+def test_grid_search_walks_every_combination_once():
+    space = replace(TINY, sampler="grid", layers_min=1, layers_max=2, optimizers=("adam",))
+    grid = grid_space(space)
+    assert grid["layers"] == [1, 2] and len(grid["units"]) <= 3
+    study = make_study(space)
+    seen = set()
+    for _ in range(grid_size(space)):
+        trial = study.ask()
+        config = suggest_config(trial, space)
+        seen.add((config.units, config.learning_rate, config.epochs))
+        tell(study, trial, 1.0)  # the last one: GridSampler stops the study
+    assert len(seen) == grid_size(space) // (
+        len(grid.get("dropout", [0])) * len(grid.get("l2", [0])) * len(grid["batch_size"])
+    )
+    problems = search_problems(replace(space, per_layer_units=True))
+    assert any("one unit count" in p for p in problems)
+
+
+def test_accuracy_objective_maximizes():
+    space = replace(TINY, objective="val_accuracy")
+    assert make_study(space).direction == optuna.study.StudyDirection.MAXIMIZE
+    records = [
+        {"state": "COMPLETE", "value": v, "direction": "maximize", "number": i}
+        for i, v in enumerate([0.7, 0.9, 0.8])
+    ]
+    assert best_record(records)["value"] == 0.9
+
+
+def test_a_grid_study_on_accuracy_runs_every_point_once_then_ends(keras_pool):
+    space = replace(
+        TINY,
+        sampler="grid",
+        objective="val_accuracy",
+        layers_max=1,
+        units_min=16,
+        units_max=16,
+        lr_min=1e-3,
+        lr_max=1e-1,
+        optimizers=("adam",),
+        epochs_min=2,
+        epochs_max=2,
+        trials=10,
+    )
+    assert grid_size(space) == 3
+    job = keras_pool.wait("grid", keras_pool.submit("grid", SEARCH_TASK, {"space": space}), 300)
+    assert job.status == "finished", job.reason
+    trials = job.result["trials"]
+    assert [t["state"] for t in trials] == ["COMPLETE"] * 3
+    assert sorted(t["params"]["learning_rate"] for t in trials) == [0.001, 0.01, 0.1]
+    assert job.result["best"]["value"] == max(t["value"] for t in trials)  # accuracy: highest
