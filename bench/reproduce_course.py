@@ -1,7 +1,7 @@
 """Train the course's setups at full size and print them beside the course's numbers.
 
 Run: python bench/reproduce_course.py --data-dir ../shared/data/keras-datasets
-        [--parts imdb,kfold,mnist]
+        [--parts imdb,kfold,mnist,capacity,regularization,mnist_variants]
 Uses the lab's own jobs (core.training.run_training, core.kfold_task.run_kfold) in this process.
 """
 
@@ -19,7 +19,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 from bench.epoch_speed import Recorder
 from core.kfold import COURSE_CONFIG, COURSE_SETTINGS, fold_average
 from core.kfold_task import run_kfold
-from core.presets import IMDB, MNIST_CNN
+from core.presets import IMDB, MNIST_CNN, PRESETS
 from core.training import run_training
 
 
@@ -71,11 +71,71 @@ def mnist_rows(data_dir: str) -> list[tuple[str, str, str]]:
     ]
 
 
+def lowest(history: list[dict], key: str = "val_loss") -> tuple[int, float]:
+    best = min(history, key=lambda h: h[key])
+    return best["epoch"], best[key]
+
+
+def preset_runs(key: str, data_dir: str) -> dict[str, tuple]:
+    return {label: train(config, data_dir) for label, config in PRESETS[key].configs(quick=False)}
+
+
+def capacity_rows(data_dir: str) -> list[tuple[str, str, str]]:
+    runs = preset_runs("imdb_capacity", data_dir)
+    rows = []
+    for label, course in (
+        ("4-4", "17, 0.4312"),
+        ("16-16", "(not printed)"),
+        ("512-512", "2, 0.2744"),
+    ):
+        epoch, value = lowest(runs[label][0])
+        rows.append(
+            (f"IMDB {label} (split 0.4, last): lowest val loss at", course, f"{epoch}, {value:.4f}")
+        )
+    return rows
+
+
+def regularization_rows(data_dir: str) -> list[tuple[str, str, str]]:
+    runs = preset_runs("imdb_regularization", data_dir)
+    rows = []
+    for label, (history, _result, _) in runs.items():
+        epoch, value = lowest(history, "val_data_loss")
+        rows.append((f"IMDB {label}: lowest val data loss at", "plot", f"{epoch}, {value:.4f}"))
+        rows.append(
+            (
+                f"IMDB {label}: val data loss at epoch 20",
+                "plot",
+                f"{history[-1]['val_data_loss']:.4f}",
+            )
+        )
+    return rows
+
+
+def mnist_variant_rows(data_dir: str) -> list[tuple[str, str, str]]:
+    runs = preset_runs("mnist_cnn", data_dir)
+    course = {"plain": "99.18 %", "dropout": "99.17 %", "batch norm": "99.10 %"}
+    return [
+        (
+            f"MNIST CNN {label}: test accuracy, last epoch",
+            course[label],
+            f"{result['test_last']['accuracy']:.2%}",
+        )
+        for label, (_, result, _) in runs.items()
+    ]
+
+
 def pct(scores: dict) -> str:
     return f"{scores['accuracy']:.1%}"
 
 
-PARTS = {"imdb": imdb_rows, "kfold": kfold_rows, "mnist": mnist_rows}
+PARTS = {
+    "imdb": imdb_rows,
+    "kfold": kfold_rows,
+    "mnist": mnist_rows,
+    "capacity": capacity_rows,
+    "regularization": regularization_rows,
+    "mnist_variants": mnist_variant_rows,
+}
 
 
 def main() -> None:

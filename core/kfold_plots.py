@@ -94,3 +94,21 @@ def average_train_val_figure(average: FoldAverage, kind: str = "loss") -> go.Fig
     _mark_best(fig, average)
     _layout(fig, f"Average train vs validation {kind}", "epoch", kind, height=420)
     return fig
+
+
+def final_model_figure(history: list[dict]) -> go.Figure:
+    """The final model's training curve (all the reduced set, best_epoch + 1 epochs): the
+    notebook's `final_model.fit(..., verbose=1)` log, drawn. There is no validation here."""
+    final = [h for h in history if h.get("part") == "final"]
+    epochs = [h["epoch"] for h in final]
+    fig = go.Figure()
+    fig.add_scatter(x=epochs, y=[h["data_loss"] for h in final], name="train loss (data)")
+    fig.add_scatter(
+        x=epochs,
+        y=[h["accuracy"] for h in final],
+        name="train accuracy",
+        yaxis="y2",
+        line={"dash": TRAIN_DASH},
+    )
+    fig.update_layout(yaxis2={"overlaying": "y", "side": "right", "title": "accuracy"})
+    return _layout(fig, "Final model: training on the whole reduced set", "epoch", "loss")

@@ -13,7 +13,7 @@ from core.kfold import (
     fold_average,
     kfold_problems,
 )
-from core.kfold_plots import average_train_val_figure, folds_figure
+from core.kfold_plots import average_train_val_figure, final_model_figure, folds_figure
 from core.run_records import describe
 from pages.ui import page_state, run_view
 from pages.ui.runtime import chart, job_manager, markdown, owner, submit
@@ -103,8 +103,24 @@ def results(job) -> None:
             f"{test['accuracy'] - accuracy['mean']:+.2%} vs folds",
         ),
     )
-    for column, (label, value, delta) in zip(st.columns(3), shown, strict=True):
-        column.metric(label, value, delta=delta, delta_color="off", delta_arrow="off")
+    train_loss, train_accuracy = at_best["data_loss"], at_best["accuracy"]
+    shown += (
+        (
+            f"average train loss at epoch {best + 1}",
+            f"{train_loss['mean']:.4f}",
+            f"± {train_loss['std']:.4f}",
+        ),
+        (
+            f"average train accuracy at epoch {best + 1}",
+            f"{train_accuracy['mean']:.2%}",
+            f"± {train_accuracy['std']:.2%}",
+        ),
+        ("final model: test loss", f"{test['data_loss']:.4f}", ""),
+    )
+    for row in (shown[:3], shown[3:]):
+        for column, (label, value, delta) in zip(st.columns(3), row, strict=True):
+            column.metric(label, value, delta=delta or None, delta_color="off", delta_arrow="off")
+    chart(final_model_figure(job.history), key="kf_final")
     st.caption(
         f"Lowest average validation loss at epoch {best + 1} of {epochs} (argmin index "
         f"{best}, as the course prints it); ± is one standard deviation across the folds."

@@ -32,6 +32,12 @@ def test_kfold_runs_offline_and_shows_folds_average_and_final_test_score():
     assert all(len(t["x"]) == 6 for t in spec["data"][:3])
     labels = [m.label for m in at.metric]
     assert any(label.startswith("final model:") for label in labels)
+    assert any(label.startswith("average train loss at epoch") for label in labels)
+    assert "final model: test loss" in labels
+    final = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    final = next(f for f in final if "Final model" in f["layout"]["title"]["text"])
+    best = int(next(lb for lb in labels if lb.startswith("average train loss")).split()[-1])
+    assert len(final["data"][0]["x"]) == best  # best_epoch + 1 epochs, as the notebook retrains
     assert "4 models trained" in " ".join(c.value for c in at.caption)
 
 
