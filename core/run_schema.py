@@ -152,6 +152,26 @@ def weights(value: Any) -> list[dict]:
     return out
 
 
+def weight_history(value: Any) -> list[dict]:
+    """Per layer: bin edges and one row of counts per epoch (the Weights tab's heatmap)."""
+    out = []
+    for i, layer in enumerate(listed(value, "result.weight_history", 64)):
+        layer = mapping(layer, f"result.weight_history[{i}]")
+        edges = [
+            number(e, "weight_history.edges") for e in listed(layer.get("edges"), "edges", 201)
+        ]
+        rows = [
+            [whole(c, "weight_history.counts") for c in listed(row, "counts", len(edges) - 1)]
+            for row in listed(layer.get("counts"), "weight_history.counts", MAX_EPOCHS + 1)
+        ]
+        if any(len(row) != len(edges) - 1 for row in rows):
+            raise BadRun(f"result.weight_history[{i}] has rows that do not fit its bins.")
+        out.append(
+            {"layer": plain_label(layer.get("layer", f"layer {i}")), "edges": edges, "counts": rows}
+        )
+    return out
+
+
 def result(value: Any, classes: int) -> dict | None:
     """Test scores and weights, or None (a run that never reached its test)."""
     if value is None or value == {}:
@@ -163,9 +183,17 @@ def result(value: Any, classes: int) -> dict | None:
     best = test_scores(value.get("test_best", value["test_last"]), "result.test_best", classes)
     epochs_run = whole(value.get("epochs_run", 1), "result.epochs_run", 0, MAX_EPOCHS)
     final = value.get("final", "last")
-    if final not in ("last", "best"):
-        raise BadRun("result.final must be 'last' or 'best'.")
+    if final not in ("last", "best", "restored"):
+        raise BadRun("result.final must be 'last', 'best' or 'restored'.")
+    extra = {}
+    if final == "restored" or "test_restored" in value:
+        extra["test_restored"] = test_scores(
+            value.get("test_restored"), "result.test_restored", classes
+        )
+    if "weight_history" in value:
+        extra["weight_history"] = weight_history(value["weight_history"])
     return {
+        **extra,
         "test_last": last,
         "test_best": best,
         "final": final,

@@ -120,3 +120,17 @@ def test_pages_render_kept_runs(name):
     assert not at.exception
     shown = " ".join(block.value for block in at.markdown)
     assert "![x]" not in shown  # labels are plain text, never Markdown
+
+
+def test_a_run_restored_by_early_stopping_with_weight_history_round_trips():
+    document = copy.deepcopy(GOOD)
+    document["result"]["final"] = "restored"
+    document["result"]["test_restored"] = document["result"]["test_best"]
+    document["result"]["weight_history"] = [
+        {"layer": "dense", "edges": [-1.0, 0.0, 1.0], "counts": [[3, 4], [2, 5]]}
+    ]
+    (record,), notices = records_from_json(json.dumps(document))
+    assert notices == []
+    assert record.result["final"] == "restored"
+    assert record.result["weight_history"] == document["result"]["weight_history"]
+    assert json.loads(run_json(record))["result"] == document["result"]
