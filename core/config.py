@@ -19,6 +19,15 @@ MAX_LAYERS = 8
 VOCABULARIES = (1000, 2000, 5000, 10000)
 
 
+def tensorboard_root() -> str:
+    """Where workers write TensorBoard logs: REGLAB_TENSORBOARD_DIR, else a temp folder."""
+    import tempfile
+
+    return os.environ.get("REGLAB_TENSORBOARD_DIR") or os.path.join(
+        tempfile.gettempdir(), "reglab-tensorboard"
+    )
+
+
 def _env_number(name: str, default, kind=int):
     try:
         return max(kind(1), kind(os.environ.get(name, default)))
@@ -121,6 +130,7 @@ class TrainingConfig:
     es_restore_best: bool = spec(True, "esr", "Restore best weights")
     weight_decay: float = spec(0.0, "wd", "Weight decay (optimizer)", lo=0, hi=1)
     es_min_delta: float = spec(0.0, "esd", "Early-stopping min_delta", lo=0, hi=10)
+    tensorboard: bool = spec(False, "tb", "Write TensorBoard logs")
 
     def __post_init__(self) -> None:
         n = len(self.units)

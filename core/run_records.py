@@ -184,3 +184,19 @@ def records_from_json(text: str) -> tuple[list[JobRecord], list[str]]:
     if not records:
         raise ValueError("No run in this file could be read: " + " ".join(notices))
     return records, notices
+
+
+def zip_folder(path: str, most: int = 50 * 2**20) -> bytes | None:
+    """A run's TensorBoard folder as a zip (None when it is gone, e.g. on another machine)."""
+    import zipfile
+    from pathlib import Path
+
+    folder = Path(path)
+    if not folder.is_dir():
+        return None
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for file in sorted(folder.rglob("*")):
+            if file.is_file() and buffer.tell() < most:
+                archive.write(file, Path(folder.name) / file.relative_to(folder))
+    return buffer.getvalue()

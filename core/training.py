@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import math
+import os
 import time
 
 import keras
 import numpy as np
 import tensorflow as tf
 
-from core.config import TRAINING_TASK, TrainingConfig
+from core.config import TRAINING_TASK, TrainingConfig, tensorboard_root
 from core.data_loading import load_splits
 from core.features import MultiHot, ScaledImages, as_float32, image_bytes, row_width
 from core.model_builder import build_model, compile_model
@@ -371,11 +372,20 @@ def _same(weights: list, others: list | None) -> bool:
     return all(np.array_equal(a, b) for a, b in zip(weights, others, strict=True))
 
 
+def _tensorboard(config: TrainingConfig, reporter: Reporter) -> tuple[str, tuple]:
+    """Keras' own TensorBoard callback, as the IMDB notebook attaches it: one folder per run."""
+    if not config.tensorboard:
+        return "", ()
+    folder = os.path.join(tensorboard_root(), f"job-{reporter.job_number}-{int(time.time())}")
+    return folder, (keras.callbacks.TensorBoard(log_dir=folder),)
+
+
 def run_training(payload: dict, reporter: Reporter) -> dict:
     """Train payload['config'] and return test scores (last epoch and best checkpoint)."""
     config: TrainingConfig = payload["config"]
     splits = load_splits(config, allow_download=True, data_dir=payload.get("data_dir"))
-    model, live = fit_model(config, splits, reporter)
+    logs, board = _tensorboard(config, reporter)
+    model, live = fit_model(config, splits, reporter, extra_callbacks=board)
     final_weights = model.get_weights()
     evaluator = live.evaluator
     n_classes = config.info.n_classes
@@ -393,6 +403,8 @@ def run_training(payload: dict, reporter: Reporter) -> dict:
     if restored and not _same(final_weights, live.best_weights):
         # EarlyStopping keeps its own best: by val_loss with the penalty, and min_delta
         final, extra = "restored", {"test_restored": _test_report(evaluator, splits, n_classes)}
+    if logs:
+        extra["tensorboard_dir"] = logs
     return {
         **extra,
         "test_last": last,

@@ -104,3 +104,23 @@ def test_stop_in_the_first_second_is_cooperative_and_keeps_the_worker(keras_pool
     job = keras_pool.wait("early", job_id, 60)
     assert job.status == "stopped" and "learner" in job.reason, job.reason
     assert keras_pool.status()["restarts"] == restarts
+
+
+def test_tensorboard_logs_are_written_per_run_and_zipped(keras_pool):
+    import io
+    import shutil
+    import zipfile
+
+    from core.run_records import zip_folder
+
+    job = run(keras_pool, TrainingConfig(epochs=2, tensorboard=True))
+    assert job.status == "finished", job.reason
+    folder = job.result["tensorboard_dir"]
+    try:
+        names = zipfile.ZipFile(io.BytesIO(zip_folder(folder))).namelist()
+        assert any("/train/events.out.tfevents" in n for n in names)
+        assert any("/validation/events.out.tfevents" in n for n in names)  # LiveReport's val_*
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    assert "tensorboard_dir" not in run(keras_pool, TrainingConfig(epochs=1)).result
+    assert zip_folder(folder) is None  # gone: no download offered

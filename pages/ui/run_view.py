@@ -11,7 +11,7 @@ import streamlit as st
 from core import plots
 from core.config import TrainingConfig
 from core.jobs import JobRecord
-from core.run_records import history_csv, run_json
+from core.run_records import history_csv, run_json, zip_folder
 
 STATUS_TEXT = {
     "queued": "Queued",
@@ -201,6 +201,13 @@ def downloads(job: JobRecord) -> None:
     c2.download_button(
         "Run (JSON)", run_json(job), f"{job.id}.json", "application/json", key=f"json_{job.id}"
     )
+    logs = (job.result or {}).get("tensorboard_dir")
+    if logs and (archive := zip_folder(logs)):
+        st.download_button(
+            "TensorBoard logs (zip)", archive, f"{job.id}-tensorboard.zip", key=f"tb_{job.id}"
+        )
+        st.caption("View them with TensorBoard (unzip first if downloaded):")
+        st.code(f"tensorboard --logdir {logs}", language="bash")
 
 
 def metric_choice(key: str) -> str:

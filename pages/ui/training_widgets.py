@@ -50,6 +50,7 @@ SCALARS = {  # widget key -> TrainingConfig field
     "tl_esr": "es_restore_best",
     "tl_wd": "weight_decay",
     "tl_esd": "es_min_delta",
+    "tl_tb": "tensorboard",
 }
 REGULARIZERS = {"l1": "l1", "l2": "l2", "drop": "dropout", "bn": "batchnorm"}
 LAYER_DEFAULTS = {"units": 32, "act": "relu", "l1": 0.0, "l2": 0.0, "drop": 0.0, "bn": False}
@@ -232,6 +233,12 @@ def _training_widgets(sb, early_stopping: bool) -> None:
         sb.number_input("Patience", *bounds("es_patience"), step=1, key="tl_esp")
         sb.checkbox("Restore best weights", key="tl_esr")
         _extra(sb, "esd")
+    sb.checkbox(
+        "Write TensorBoard logs",
+        key="tl_tb",
+        help="Keras' TensorBoard callback, as the IMDB notebook uses it: one log folder per "
+        "run; download it after the run and open it with `tensorboard --logdir`.",
+    )
 
 
 def _extra(sb, name: str) -> None:
