@@ -191,7 +191,7 @@ def problems(config: TrainingConfig, caps: Caps | None = None) -> list[str]:
         found.append("Add at least one hidden layer: a network with none cannot learn a curve.")
     if config.epochs > caps.max_epochs:
         found.append(f"Epochs are capped at {caps.max_epochs} on this server.")
-    if config.info.kind == "points" and config.n_samples > caps.max_samples:
+    if config.info.kind in ("points", "table") and config.n_samples > caps.max_samples:
         found.append(f"Sample count is capped at {caps.max_samples:,} on this server.")
     if config.optimizer != "sgd" and (config.momentum or config.nesterov):
         found.append("Momentum and Nesterov apply to SGD only; pick SGD or set them off.")

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 POINT_SETS = ("moons", "circles", "spiral", "xor")
+RANDOM_FEATURES = 10  # the handwritten notes' EarlyStopping demo: np.random.rand(1000, 10)
 
 
 @dataclass(frozen=True)
@@ -15,7 +16,7 @@ class DatasetInfo:
 
     name: str
     title: str
-    kind: str  # "image", "points" or "text"
+    kind: str  # "image", "points", "table" (RANDOM_FEATURES numbers a row) or "text"
     image_shape: tuple[int, int, int] | None
     n_classes: int
     embedded: bool
@@ -32,7 +33,7 @@ class DatasetInfo:
         if self.image_shape is not None:
             h, w, c = self.image_shape
             return h * w * c
-        return 2
+        return RANDOM_FEATURES if self.kind == "table" else 2
 
 
 _DIGITS = tuple(str(d) for d in range(10))
@@ -101,6 +102,17 @@ DATASETS: dict[str, DatasetInfo] = {
             True,
             ("0", "1"),
             "Opposite quadrants share a class: no straight line separates them.",
+        ),
+        DatasetInfo(
+            "random",
+            "Random noise (10 features)",
+            "table",
+            None,
+            2,
+            True,
+            ("0", "1"),
+            "Rows of 10 uniform random numbers with random 0/1 labels, as in the handwritten "
+            "notes' EarlyStopping demo: there is nothing to learn, so validation loss only rises.",
         ),
         DatasetInfo(
             "mnist",
@@ -181,6 +193,8 @@ def load_embedded(name: str, n_samples: int = 600, noise: float = 0.2, seed: int
         x, y = _spiral(n_samples, noise, rng)
     elif name == "xor":
         x, y = _xor(n_samples, noise, rng)
+    elif name == "random":  # X = np.random.rand(1000, 10); y = np.random.randint(2, size=1000)
+        x, y = rng.random((n_samples, RANDOM_FEATURES)), rng.integers(0, 2, n_samples)
     else:
         raise KeyError(f"{name!r} is not an embedded dataset")
     return x.astype("float32"), y.astype("int32")

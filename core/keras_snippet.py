@@ -16,6 +16,10 @@ _DATA = {
         "r = rng.uniform(0.05, 1.0, {n})\nangle = 1.75 * 2 * np.pi * r + np.pi * y\n"
         "x = np.c_[r * np.cos(angle), r * np.sin(angle)] + rng.normal(0, {noise} * 0.15, ({n}, 2))"
     ),
+    "random": (
+        "rng = np.random.default_rng({seed})\nx = rng.random(({n}, 10))\n"
+        "y = rng.integers(0, 2, {n})  # random labels: nothing to learn"
+    ),
     "xor": (
         "rng = np.random.default_rng({seed})\nx = rng.uniform(-1, 1, ({n}, 2))\n"
         "y = (x[:, 0] * x[:, 1] > 0).astype(int)\nx = x + rng.normal(0, {noise} * 0.3, x.shape)"

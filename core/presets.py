@@ -36,6 +36,11 @@ MNIST_MLP = TrainingConfig(
     epochs=10, val_fraction=1 / 6, holdout="last",
 )  # fmt: skip
 MNIST_QUICK = {"train_subset": 6000, "epochs": 3}
+RANDOM_DATA = TrainingConfig(  # the handwritten notes: Dense(64, relu), Dense(64, ...), Adam,
+    dataset="random", n_samples=1000, units=(64,), optimizer="adam", batch_size=32,  # 100 ep
+    epochs=100, val_fraction=0.2, test_fraction=0.05, early_stopping=True, es_patience=5,
+    es_restore_best=True,
+)  # fmt: skip
 FASHION_QUICK = {"train_subset": 10_000, "epochs": 5}
 
 
@@ -119,6 +124,15 @@ PRESETS = {
                (("none", FASHION_MLP), ("L1 0.1", replace(FASHION_MLP, l1=(0.1,))),
                 ("L2 0.01", replace(FASHION_MLP, l2=(0.01,)))), FASHION_QUICK, (),
                "project notes: kernel_regularizer=l1(0.1) / l2(0.01)"),
+        Preset("early_stopping_random", "Early stopping on random data vs on IMDB",
+               "On random labels there is nothing to learn: the validation loss rises from the "
+               "first epochs and early stopping ends the run after patience (5) more epochs, "
+               "restoring the first weights. On IMDB it stops a few epochs after the real best.",
+               (("random data (notes' demo)", RANDOM_DATA),
+                ("IMDB 16-16", replace(IMDB, early_stopping=True, es_patience=5,
+                                       es_restore_best=True, epochs=100))),
+               {**IMDB_QUICK, "epochs": 40, "n_samples": 1000},
+               (), "handwritten notes: EarlyStopping(patience=5, restore_best_weights=True)"),
         Preset("early_stopping", "Early stopping (patience 5, restore best) vs none",
                "Without early stopping the last epoch is past the best one; compare the test "
                "score of the last epoch with the best checkpoint.",

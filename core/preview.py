@@ -32,6 +32,9 @@ def preview(config: TrainingConfig, data_dir: str | None = None) -> dict:
             "x": np.round(splits.x_train[:POINTS], 4).tolist(),
             "y": splits.y_train[:POINTS].tolist(),
         }
+    elif config.info.kind == "table":
+        shown["rows"] = np.round(splits.x_train[:8], 3).tolist()
+        shown["labels"] = splits.y_train[:8].tolist()
     elif config.info.image_shape is not None:
         shown["images"] = image_bytes(splits.x_train[:IMAGES])
         shown["labels"] = splits.y_train[:IMAGES].tolist()

@@ -74,3 +74,12 @@ def test_presets_name_course_logs_that_exist():
 
     for preset in PRESETS.values():
         assert set(preset.course) <= set(references()), preset.key
+
+
+def test_the_handwritten_early_stopping_demo_is_random_data():
+    runs = configs("early_stopping_random")
+    notes = runs["random data (notes' demo)"]
+    assert (notes.dataset, notes.n_samples, notes.epochs) == ("random", 1000, 100)
+    assert notes.early_stopping and notes.es_patience == 5 and notes.es_restore_best
+    assert notes.info.input_dim() == 10  # np.random.rand(1000, 10)
+    assert summarize(notes).total_params == 10 * 64 + 64 + 64 * 1 + 1

@@ -124,3 +124,12 @@ def test_tensorboard_logs_are_written_per_run_and_zipped(keras_pool):
         shutil.rmtree(folder, ignore_errors=True)
     assert "tensorboard_dir" not in run(keras_pool, TrainingConfig(epochs=1)).result
     assert zip_folder(folder) is None  # gone: no download offered
+
+
+def test_random_data_early_stops_soon_as_the_notes_demo_shows(keras_pool):
+    from core.presets import RANDOM_DATA
+
+    job = run(keras_pool, RANDOM_DATA, timeout=300)
+    assert job.status == "finished", job.reason
+    assert job.result["early_stopped"] and job.result["epochs_run"] < 40
+    assert job.result["test_last"]["accuracy"] < 0.75  # random labels: nothing to learn

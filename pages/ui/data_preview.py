@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import streamlit as st
 
 from core import plots
@@ -37,6 +38,11 @@ def data_preview(config: TrainingConfig, chart) -> None:
             np.asarray(points["x"]), np.asarray(points["y"]), "Training points"
         )
         chart(figure, key="preview")
+    elif "rows" in shown:
+        table = pd.DataFrame(
+            shown["rows"], columns=[f"x{i + 1}" for i in range(len(shown["rows"][0]))]
+        )
+        st.dataframe(table.assign(label=shown["labels"]), hide_index=True)
     elif "images" in shown:
         titles = [info.class_names[int(label)] for label in shown["labels"]]
         chart(plots.images_grid_figure(np.asarray(shown["images"]), titles), key="preview")

@@ -149,8 +149,9 @@ def training_sidebar(holdout: bool = True) -> TrainingConfig:
         "Dataset", list(DATASETS), key="tl_dataset", format_func=lambda n: DATASETS[n].title
     )
     info = DATASETS[dataset]
-    if info.kind == "points":
+    if info.kind in ("points", "table"):
         sb.slider("Samples", *bounds("n_samples"), step=100, key="tl_n")
+    if info.kind == "points":
         sb.slider("Noise", *bounds("noise"), step=0.05, key="tl_noise")
     if info.kind == "text":
         sb.select_slider("Vocabulary (top-N words)", VOCABULARIES, key="tl_words")
