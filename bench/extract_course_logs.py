@@ -14,14 +14,19 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-RUNS = {  # run name -> (seed file prefix, line of "Epoch 1/N", what it is)
-    "imdb_16_16": ("001", 231, "IMDB 16-16, RMSprop, batch 512, first 10,000 reviews validate"),
-    "kfold_final": ("001", 596, "K-fold final model, 1,000 IMDB reviews, best_epoch+1 epochs"),
-    "imdb_4_4": ("001", 748, "IMDB 4-4 (smaller model), validation_split=0.4"),
-    "imdb_512_512": ("001", 788, "IMDB 512-512 (larger model), validation_split=0.4"),
-    "mnist_cnn_plain": ("003", 601, "MNIST CNN 32-64 / 64, Adam 1e-3, batch 32"),
-    "mnist_cnn_dropout": ("003", 1063, "MNIST CNN with Dropout 0.25 / 0.25 / 0.5"),
-    "mnist_cnn_bn": ("003", 1152, "MNIST CNN with batch normalization"),
+RUNS = {  # run name -> (seed file prefix, line of "Epoch 1/N", legend label, what it is)
+    "imdb_16_16": ("001", 231, "IMDB 16-16", "IMDB 16-16, RMSprop, batch 512, first 10k validate"),
+    "kfold_final": (
+        "001",
+        596,
+        "K-fold final",
+        "K-fold final model, 1,000 IMDB reviews, 11 epochs",
+    ),
+    "imdb_4_4": ("001", 748, "IMDB 4-4", "IMDB 4-4 (smaller model), validation_split=0.4"),
+    "imdb_512_512": ("001", 788, "IMDB 512-512", "IMDB 512-512 (larger), validation_split=0.4"),
+    "mnist_cnn_plain": ("003", 601, "MNIST CNN", "MNIST CNN 32-64 / 64, Adam 1e-3, batch 32"),
+    "mnist_cnn_dropout": ("003", 1063, "MNIST CNN dropout", "MNIST CNN, Dropout .25 / .25 / .5"),
+    "mnist_cnn_bn": ("003", 1152, "MNIST CNN BN", "MNIST CNN with batch normalization"),
 }
 METRICS = ("loss", "accuracy", "val_loss", "val_accuracy")
 PAIR = re.compile(r"\b(val_loss|val_accuracy|loss|accuracy): ([0-9.]+)")
@@ -56,13 +61,13 @@ def main() -> None:
     out = ROOT / "assets" / "course_logs.csv"
     with out.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["run", "epoch", *METRICS, "source", "what"])
-        for run, (prefix, start, what) in RUNS.items():
+        writer.writerow(["run", "epoch", *METRICS, "source", "label", "what"])
+        for run, (prefix, start, label, what) in RUNS.items():
             lines = seeds[prefix].read_text(encoding="utf-8").splitlines()
             for row in read_run(lines, start):
                 values = [row.get(m, "") for m in METRICS]
                 source = f"{seeds[prefix].name}:{row['line']}"
-                writer.writerow([run, row["epoch"], *values, source, what])
+                writer.writerow([run, row["epoch"], *values, source, label, what])
     print(f"wrote {out}")
 
 

@@ -25,7 +25,13 @@ def references() -> dict[str, dict]:
     with LOGS.open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             run = runs.setdefault(
-                row["run"], {"what": row["what"], "source": row["source"], "history": []}
+                row["run"],
+                {
+                    "label": row["label"],
+                    "what": row["what"],
+                    "source": row["source"],
+                    "history": [],
+                },
             )
             loss, val_loss = _number(row["loss"]), _number(row["val_loss"])
             run["history"].append(
@@ -45,4 +51,4 @@ def references() -> dict[str, dict]:
 def reference_lines(names: list[str]) -> list[tuple[str, list[dict]]]:
     """(legend label, history) for the named course runs that exist."""
     found = references()
-    return [(f"course: {found[n]['what']}", found[n]["history"]) for n in names if n in found]
+    return [(f"course: {found[n]['label']}", found[n]["history"]) for n in names if n in found]
