@@ -234,6 +234,7 @@ METRICS = {
 
 
 COURSE_COLOR = "rgba(110, 110, 110, 0.85)"
+COURSE_DASHES = ("dot", "dashdot", "longdash")  # grey lines told apart by their pattern
 
 
 def overlay_figure(
@@ -245,12 +246,12 @@ def overlay_figure(
     course's own logs (if given) as grey dotted lines, so a run sits beside the lecture's."""
     title, train_key = METRICS[metric]
     fig = go.Figure()
-    for label, history in course:
+    for index, (label, history) in enumerate(course):
         fig.add_scatter(
             x=[h["epoch"] for h in history],
             y=[h.get(metric) for h in history],
             name=label,
-            line={"color": COURSE_COLOR, "dash": "dot", "width": 2},
+            line={"color": COURSE_COLOR, "dash": COURSE_DASHES[index % 3], "width": 2},
             mode="lines+markers",
             marker={"size": 4},
         )
