@@ -12,34 +12,10 @@ import pytest
 from core.jobs import JobLimitReached, JobManager, Policy
 from core.worker import Recycle
 from tests.dask_cluster import dask_cluster
+from tests.test_jobs import wait_for
 
 TASKS = "tests.tasks"
 SLOW = {"epochs": 400, "delay": 0.02}
-
-
-def wait_for(predicate, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.02)
-    return False
-
-
-@pytest.fixture
-def one_worker():
-    """Job managers over one local worker (recycling options apply to this backend)."""
-    managers = []
-
-    def make(**options):
-        manager = JobManager(1, startup="", **options)
-        managers.append(manager)
-        assert manager.wait_ready(60)
-        return manager
-
-    yield make
-    for manager in managers:
-        manager.shutdown()
 
 
 @pytest.fixture(scope="module")
@@ -48,13 +24,12 @@ def dask_one_worker_cluster():
         yield address
 
 
-@pytest.fixture(params=["local", "dask"])
-def one_slot(request):
-    """Job managers over one worker on either backend: the policy must not care which."""
+def _managers(request, backend: str):
+    """A factory of job managers over one worker of `backend`, all shut down afterwards."""
     managers = []
 
     def make(**options):
-        if request.param == "local":
+        if backend == "local":
             manager = JobManager(1, startup="", **options)
         else:
             from core.dask_backend import DaskPool
@@ -68,6 +43,18 @@ def one_slot(request):
     yield make
     for manager in managers:
         manager.shutdown()
+
+
+@pytest.fixture
+def one_worker(request):
+    """One local worker (recycling options apply to this backend only)."""
+    yield from _managers(request, "local")
+
+
+@pytest.fixture(params=["local", "dask"])
+def one_slot(request):
+    """One worker on either backend: the policy must not care which."""
+    yield from _managers(request, request.param)
 
 
 def test_round_robin_across_learners(one_slot):
