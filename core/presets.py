@@ -75,8 +75,9 @@ PRESETS = {
                ("imdb_4_4", "imdb_16_16", "imdb_512_512"),
                "IMDB notebook, §3: get_neural_network(), validation_split=0.4"),
         Preset("imdb_regularization", "IMDB 16-16: none vs L2(0.002) vs dropout 0.5",
-               "Both regularized models keep their validation loss low for longer. Dropout "
-               "follows the notebook: one Dropout(0.5) after the first hidden layer.",
+               "L2 keeps the validation loss low for longer (course size here: 0.33 at epoch "
+               "20 against 0.57 without). One Dropout(0.5) after the first hidden layer, as the "
+               "notebook adds it, reaches a lower minimum a little later, then climbs too.",
                (("original", IMDB_SPLIT), ("L2 0.002", replace(IMDB_SPLIT, l2=(0.002,))),
                 ("dropout 0.5", replace(IMDB_SPLIT, dropout=IMDB_DROPOUT))), IMDB_QUICK,
                ("imdb_16_16",), "IMDB notebook, §3: regularization=True / dropout=True"),
