@@ -10,7 +10,8 @@ IMDB = TrainingConfig(
     dataset="imdb", vocabulary=10_000, units=(16, 16), optimizer="rmsprop", learning_rate=1e-3,
     batch_size=512, epochs=20, val_fraction=0.4, holdout="first",
 )  # fmt: skip
-IMDB_QUICK = {"vocabulary": 2000, "train_subset": 3000, "epochs": 12}
+IMDB_QUICK = {"vocabulary": 2000, "train_subset": 3000, "epochs": 12, "batch_size": 128}
+# (batch 128 at quick size: 24 steps an epoch, near the course's 30, so curves turn as early)
 # The notebook's get_neural_network() fits with validation_split=0.4: Keras holds out the LAST
 # 40 % (10,000 reviews) of the training set, not the first as its section 1 does.
 IMDB_SPLIT = replace(IMDB, holdout="last")
@@ -64,25 +65,30 @@ PRESETS = {
     p.key: p
     for p in (
         Preset("digits_regularization", "Digits (offline): none vs L2 vs dropout",
-               "With only 300 training digits a wide network overfits; L2 and dropout help.",
+               "With only 300 training digits a wide network overfits; dropout 0.5 gives the "
+               "best test accuracy (quick run: 95.8 vs 94.2 %), L2(0.001) changes little.",
                (("none", DIGITS), ("L2 0.001", replace(DIGITS, l2=(0.001,))),
                 ("dropout 0.5", replace(DIGITS, dropout=(0.5,)))), {"epochs": 30}),
         Preset("imdb_capacity", "IMDB: smaller vs original vs larger network",
-               "The 512-512 network overfits after 1–2 epochs (course: lowest validation loss "
-               "0.2744 at epoch 2); 4-4 overfits later and slower (course: 0.4312 at epoch 17).",
+               "The bigger the network, the sooner it overfits: the quick run's lowest validation "
+               "loss comes at epoch 3 (512-512), 5 (16-16) and not within 12 epochs (4-4). "
+               "Course: 512-512 at epoch 2 (0.2744), 4-4 at epoch 17 (0.4312).",
                (("4-4", replace(IMDB_SPLIT, units=(4, 4))), ("16-16", IMDB_SPLIT),
                 ("512-512", replace(IMDB_SPLIT, units=(512, 512)))), IMDB_QUICK,
                ("imdb_4_4", "imdb_16_16", "imdb_512_512"),
                "IMDB notebook, §3: get_neural_network(), validation_split=0.4"),
         Preset("imdb_regularization", "IMDB 16-16: none vs L2(0.002) vs dropout 0.5",
-               "L2 keeps the validation loss low for longer (course size here: 0.33 at epoch "
-               "20 against 0.57 without). One Dropout(0.5) after the first hidden layer, as the "
-               "notebook adds it, reaches a lower minimum a little later, then climbs too.",
+               "At course size L2 keeps the validation loss low for longer (0.33 at epoch 20 "
+               "against 0.57 without). One Dropout(0.5) after the first hidden layer, as the "
+               "notebook adds it, reaches a lower minimum a little later (quick run: epoch 8 "
+               "vs 5), then climbs too. The quick run is too short for L2 to differ.",
                (("original", IMDB_SPLIT), ("L2 0.002", replace(IMDB_SPLIT, l2=(0.002,))),
                 ("dropout 0.5", replace(IMDB_SPLIT, dropout=IMDB_DROPOUT))), IMDB_QUICK,
                ("imdb_16_16",), "IMDB notebook, §3: regularization=True / dropout=True"),
         Preset("imdb_large_dropout", "IMDB 512-512: dropout matters more for larger models",
-               "The large network overfits from epoch 2; one Dropout(0.5) delays it.",
+               "The notebook's single Dropout(0.5) after the first layer barely moves the large "
+               "network's curve (quick run: lowest 0.357 at epoch 3 vs 0.356 at 3): for 512 "
+               "units one dropout layer is weak. Try dropout on both layers in the Lab.",
                (("512-512", replace(IMDB_SPLIT, units=(512, 512))),
                 ("512-512 + dropout 0.5",
                  replace(IMDB_SPLIT, units=(512, 512), dropout=IMDB_DROPOUT))), IMDB_QUICK,
@@ -98,37 +104,43 @@ PRESETS = {
                MNIST_QUICK, ("mnist_cnn_plain", "mnist_cnn_dropout", "mnist_cnn_bn"),
                "MNIST CNN notebook"),
         Preset("mnist_mlp_vs_cnn", "MNIST: MLP 128-64 vs CNN",
-               "The CNN shares weights across the image and reaches a lower validation loss "
-               "with fewer parameters than the MLP.",
+               "The CNN shares its filters across the image and reaches half the MLP's "
+               "validation loss (quick run: 0.11 vs 0.22) with about as many parameters "
+               "(122k vs 109k).",
                (("MLP 128-64", MNIST_MLP), ("CNN", MNIST_CNN)), MNIST_QUICK,
                ("mnist_cnn_plain",), "MNIST CNN notebook"),
         Preset("handwritten_mlp", "MNIST MLP 784-512-512-10: dropout 0.2, L1 or L2 (0.01)",
-               "The handwritten notes' network. Dropout 0.2 narrows the train/validation gap; "
-               "L1(0.01) on 512-wide layers is so strong that the model underfits.",
+               "The handwritten notes' network. L1(0.01) on 512-wide layers is so strong that "
+               "the model learns nothing (10 %, chance); L2(0.01) costs ~5 points. In 3 quick "
+               "epochs dropout 0.2 and none are within a point: run the course size.",
                (("dropout 0.2", HANDWRITTEN_MLP),
                 ("no dropout", replace(HANDWRITTEN_MLP, dropout=(0.0,))),
                 ("L1 0.01", replace(HANDWRITTEN_MLP, dropout=(0.0,), l1=(0.01,))),
                 ("L2 0.01", replace(HANDWRITTEN_MLP, dropout=(0.0,), l2=(0.01,)))),
                MNIST_QUICK, (), "handwritten notes: dropout and L1/L2 code"),
         Preset("fashion_mlp", "Fashion-MNIST MLP 784-128-64-10: dropout 0.3 and batch norm",
-               "Dropout 0.3 narrows the train/validation gap; batch norm speeds early epochs.",
+               "In 5 quick epochs the plain model is not overfitting yet, so dropout and batch "
+               "norm change little (validation accuracy 84.6 / 83.5 / 84.1 %); at course size "
+               "(20 epochs) watch the plain model's train/validation gap open.",
                (("plain", FASHION_MLP), ("dropout 0.3", replace(FASHION_MLP, dropout=(0.3,))),
                 ("dropout 0.3 + BN", replace(FASHION_MLP, dropout=(0.3,), batchnorm=(True,)))),
                FASHION_QUICK, (), "PyTorch notes' network"),
         Preset("fashion_depth", "Fashion-MNIST: 1, 2, 4 and 8 hidden layers",
-               "More layers may or may not help; too many overfit and train slower.",
+               "More layers do not help here: 1 and 2 layers reach the lowest validation loss "
+               "(quick run: 0.41), 8 layers the highest (0.45) and train slower.",
                tuple((f"{n} × 128", replace(FASHION_MLP, units=(128,) * n)) for n in (1, 2, 4, 8)),
                FASHION_QUICK, (), "project notes: depth"),
         Preset("fashion_l1_l2", "Fashion-MNIST: none vs L1(0.1) vs L2(0.01)",
-               "The project notes' Keras lines. L1(0.1) is strong enough to zero most weights "
-               "(see the Weights tab); L2(0.01) shrinks them.",
+               "The project notes' Keras lines. L1(0.1) is so strong that the model learns "
+               "nothing (10 %, chance; the Weights tab shows the weights at zero); L2(0.01) "
+               "costs a few points (quick run: 79.7 vs 84.6 % validation accuracy).",
                (("none", FASHION_MLP), ("L1 0.1", replace(FASHION_MLP, l1=(0.1,))),
                 ("L2 0.01", replace(FASHION_MLP, l2=(0.01,)))), FASHION_QUICK, (),
                "project notes: kernel_regularizer=l1(0.1) / l2(0.01)"),
         Preset("early_stopping_random", "Early stopping on random data vs on IMDB",
-               "On random labels there is nothing to learn: the validation loss rises from the "
-               "first epochs and early stopping ends the run after patience (5) more epochs, "
-               "restoring the first weights. On IMDB it stops a few epochs after the real best.",
+               "On random labels there is nothing to learn: the validation loss hovers at "
+               "ln 2 ≈ 0.69 and accuracy near 50 %; early stopping ends the run once 5 epochs "
+               "bring no new low. On IMDB it stops 5 epochs after the real best.",
                (("random data (notes' demo)", RANDOM_DATA),
                 ("IMDB 16-16", replace(IMDB, early_stopping=True, es_patience=5,
                                        es_restore_best=True, epochs=100))),

@@ -15,8 +15,9 @@ from pages.ui.runtime import chart, job_manager, owner, submit
 st.title("Lecture experiments")
 st.markdown(
     "Each experiment queues a few runs that differ in **one** thing and overlays their curves. "
-    "**Quick** shrinks them (fewer epochs, a training subset) to finish in about a minute on "
-    "2 cores; **course size** reproduces the lecture."
+    "**Quick** shrinks them (fewer epochs, a training subset): measured on a 2-core server "
+    "they finish in 3 s to 2 min (the MNIST CNNs take longest); **course size** reproduces "
+    "the lecture."
 )
 manager, me = job_manager(), owner()
 key = st.selectbox(
