@@ -42,9 +42,14 @@ sb.number_input(
     key="bp_l2",
     help="Adds −ηλw to every update: w ← w − η(∇E + λw).",
 )
-if sb.button("Course values", key="bp_defaults"):
-    page_state.seed("bp", bp.BackpropConfig(), overwrite=True)
-    st.rerun()
+sb.button(
+    "Course values",
+    key="bp_defaults",
+    on_click=page_state.seed,
+    args=("bp", bp.BackpropConfig()),
+    kwargs={"overwrite": True},
+    help="Back to the course's worked example (x1 = 0.35, x2 = 0.9, …).",
+)
 
 config = page_state.read("bp", bp.BackpropConfig)
 for problem in field_problems(config):

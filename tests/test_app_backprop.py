@@ -60,3 +60,13 @@ def test_gradient_check_and_slips_are_shown():
     table = at.dataframe[-1].value
     assert table["|engine − finite diff.|"].max() < 1e-8
     assert any("5962" in block.value for block in at.markdown)
+
+
+def test_course_values_button_restores_the_example():
+    at = open_this_page()
+    at.number_input(key="bp_w13").set_value(0.5).run()
+    at.button(key="bp_next").click().run()
+    at.button(key="bp_defaults").click().run()
+    assert not at.exception, at.exception
+    assert at.number_input(key="bp_w13").value == 0.1
+    assert current(at) == ("z3", "0.7550")
