@@ -6,8 +6,11 @@ import streamlit as st
 from core.config import TRAINING_TASK, Caps
 from core.plots import overlay_figure
 from core.run_records import history_csv, records_from_json, runs_json, table_row
+from pages.ui import page_state
 from pages.ui.run_view import metric_choice
 from pages.ui.runtime import chart, job_manager, owner
+
+page_state.no_settings()
 
 MAX_IMPORT_BYTES = 20 * 2**20  # as .streamlit/config.toml's server.maxUploadSize
 

@@ -8,8 +8,11 @@ from core.course_data import configured_folder
 from core.plots import overlay_figure
 from core.presets import PRESETS
 from core.run_records import table_row
+from pages.ui import page_state
 from pages.ui.run_view import metric_choice
 from pages.ui.runtime import chart, job_manager, owner, submit
+
+page_state.no_settings()
 
 st.title("Lecture experiments")
 st.markdown(

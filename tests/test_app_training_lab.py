@@ -95,3 +95,21 @@ def test_missing_course_dataset_shows_what_to_do(tmp_path, monkeypatch):
     assert any(
         "MNIST is not available" in e.value and "REGLAB_DATA_DIR" in e.value for e in at.error
     )
+
+
+def test_a_url_notice_goes_once_the_learner_fixes_that_value():
+    at = open_lab({"lr": "zero", "drop": "1.5"})
+    assert len(at.warning) == 2
+    at.number_input(key="tl_lr").set_value(0.01).run()
+    notices = [w.value for w in at.warning]
+    assert len(notices) == 1 and "drop" in notices[0]
+
+
+def test_home_lists_every_page_once_and_carries_no_lab_settings():
+    at = open_lab({"ep": "6"})
+    at.switch_page("pages/home.py").run()
+    assert not at.exception
+    assert "ep" not in at.query_params
+    assert any("Start here" in h.value for h in at.subheader)
+    links = [link.proto.page for link in at.get("page_link")]
+    assert len(links) == len(set(links)) == 12  # every page but Home

@@ -17,6 +17,7 @@ from core.config import (
 )
 from core.datasets import DATASETS
 from core.url_state import field_range, to_query
+from pages.ui import page_state
 
 
 def bounds(name: str) -> tuple:
@@ -51,6 +52,7 @@ SCALARS = {  # widget key -> TrainingConfig field
     "tl_wd": "weight_decay",
     "tl_esd": "es_min_delta",
 }
+WIDGET_KEYS = {name: key for key, name in SCALARS.items()}  # TrainingConfig field -> widget key
 REGULARIZERS = {"l1": "l1", "l2": "l2", "drop": "dropout", "bn": "batchnorm"}
 LAYER_DEFAULTS = {"units": 32, "act": "relu", "l1": 0.0, "l2": 0.0, "drop": 0.0, "bn": False}
 
@@ -96,14 +98,14 @@ def start_config(page: str, fallback: TrainingConfig | None = None) -> TrainingC
         state[f"{page}_seen"] = True
         params = st.query_params.to_dict()
         if params.keys() & TRAINING_KEYS or ("tl_config" not in state and fallback is None):
-            state.tl_config, state[f"{page}_notices"] = TrainingConfig.from_query(params)
+            state.tl_config, notices = TrainingConfig.from_query(params)
+            state[f"{page}_notices"] = page_state.tag_notices(TrainingConfig, params, notices)
         elif "tl_config" not in state:
             state.tl_config = fallback
         seed_widgets(state.tl_config, overwrite=True)
     else:
         seed_widgets(state.tl_config)
-    for notice in state.get(f"{page}_notices", []):
-        st.warning(notice)
+    page_state.show_notices(f"{page}_notices", state.tl_config, WIDGET_KEYS.get)
     return state.tl_config
 
 
