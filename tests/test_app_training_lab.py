@@ -113,3 +113,58 @@ def test_home_lists_every_page_once_and_carries_no_lab_settings():
     assert any("Start here" in h.value for h in at.subheader)
     links = [link.proto.page for link in at.get("page_link")]
     assert len(links) == len(set(links)) == 12  # every page but Home
+
+
+def test_settings_made_in_the_ui_survive_a_visit_to_another_page():
+    at = open_lab()
+    at.selectbox(key="tl_opt").set_value("sgd").run()
+    at.slider(key="tl_mom").set_value(0.5).run()
+    at.checkbox(key="tl_nest").check().run()
+    at.checkbox(key="tl_es").check().run()
+    at.number_input(key="tl_esp").set_value(7).run()
+    at.selectbox(key="tl_dataset").set_value("moons").run()
+    at.slider(key="tl_n").set_value(800).run()
+    at.slider(key="tl_noise").set_value(0.35).run()
+    before = dict(at.query_params)
+    at.switch_page("pages/home.py").run()
+    at.switch_page("pages/training_lab.py").run()
+    assert dict(at.query_params) == before
+    assert at.slider(key="tl_mom").value == 0.5 and at.checkbox(key="tl_nest").value
+    assert at.number_input(key="tl_esp").value == 7
+    assert (at.slider(key="tl_n").value, at.slider(key="tl_noise").value) == (800, 0.35)
+
+
+def test_conv_settings_survive_a_visit_to_another_page():
+    at = open_lab()
+    at.selectbox(key="tl_dataset").set_value("mnist").run()
+    at.radio(key="tl_arch").set_value("cnn").run()
+    at.text_input(key="tl_conv").input("16,32").run()
+    at.checkbox(key="tl_cbn").check().run()
+    at.switch_page("pages/home.py").run()
+    at.switch_page("pages/training_lab.py").run()
+    assert at.text_input(key="tl_conv").value == "16,32"
+    assert at.checkbox(key="tl_cbn").value
+
+
+def test_same_regularization_toggle_carries_values_both_ways():
+    at = open_lab()
+    at.toggle(key="tl_same").set_value(False).run()
+    at.number_input(key="tl_l2_0").set_value(0.002).run()
+    at.slider(key="tl_drop_0").set_value(0.3).run()
+    at.checkbox(key="tl_bn_0").check().run()
+    at.toggle(key="tl_same").set_value(True).run()
+    assert at.number_input(key="tl_l2").value == 0.002
+    assert at.slider(key="tl_drop").value == 0.3 and at.checkbox(key="tl_bn").value
+    at.number_input(key="tl_l2").set_value(0.005).run()
+    at.toggle(key="tl_same").set_value(False).run()
+    assert [at.number_input(key=f"tl_l2_{i}").value for i in range(2)] == [0.005, 0.005]
+
+
+def test_switching_to_a_course_dataset_and_back_keeps_the_split():
+    at = open_lab()
+    at.slider(key="tl_val").set_value(0.3).run()
+    at.slider(key="tl_test").set_value(0.25).run()
+    at.selectbox(key="tl_dataset").set_value("mnist").run()
+    assert at.slider(key="tl_val").value == 0.3
+    at.selectbox(key="tl_dataset").set_value("digits").run()
+    assert (at.slider(key="tl_val").value, at.slider(key="tl_test").value) == (0.3, 0.25)

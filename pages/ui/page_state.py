@@ -22,8 +22,12 @@ def start(prefix: str, cls: type[T]) -> T:
         st.session_state[state_key] = config
         st.session_state[f"{prefix}_notices"] = tag_notices(cls, params, notices)
         seed(prefix, config, overwrite=True)
-    else:
-        seed(prefix, st.session_state[state_key])
+    else:  # a page just entered gets back the widget values Streamlit forgot
+        seed(
+            prefix,
+            st.session_state[state_key],
+            overwrite=st.session_state.get("page_entered", False),
+        )
     show_notices(f"{prefix}_notices", st.session_state[state_key], lambda name: f"{prefix}_{name}")
     return st.session_state[state_key]
 

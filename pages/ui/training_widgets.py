@@ -55,6 +55,8 @@ SCALARS = {  # widget key -> TrainingConfig field
 WIDGET_KEYS = {name: key for key, name in SCALARS.items()}  # TrainingConfig field -> widget key
 REGULARIZERS = {"l1": "l1", "l2": "l2", "drop": "dropout", "bn": "batchnorm"}
 LAYER_DEFAULTS = {"units": 32, "act": "relu", "l1": 0.0, "l2": 0.0, "drop": 0.0, "bn": False}
+_PER_LAYER = {f"tl_{short}" for short in LAYER_DEFAULTS}
+_WIDGET_KEYS_ALL = {*SCALARS, "tl_conv", "tl_same", "tl_layers", *(f"tl_{s}" for s in REGULARIZERS)}
 
 
 def seed_widgets(config: TrainingConfig, overwrite: bool = False) -> None:
@@ -111,18 +113,25 @@ def start_config(page: str, fallback: TrainingConfig | None = None) -> TrainingC
 
 def _regularization_inputs(suffix: str, container) -> tuple[float, float, float, bool]:
     c1, c2 = container.columns(2)
-    l1 = c1.number_input("L1 λ", *bounds("l1"), step=0.0005, format="%.4f", key=f"tl_l1{suffix}")
-    l2 = c2.number_input("L2 λ", *bounds("l2"), step=0.0005, format="%.4f", key=f"tl_l2{suffix}")
-    drop = container.slider(
-        "Dropout p (after activation)", *bounds("dropout"), step=0.05, key=f"tl_drop{suffix}"
+    l1 = c1.number_input(
+        "L1 λ", *bounds("l1"), step=0.0005, format="%.4f", key=_shown(f"tl_l1{suffix}")
     )
-    bn = container.checkbox("Batch normalization", key=f"tl_bn{suffix}")
+    l2 = c2.number_input(
+        "L2 λ", *bounds("l2"), step=0.0005, format="%.4f", key=_shown(f"tl_l2{suffix}")
+    )
+    drop = container.slider(
+        "Dropout p (after activation)",
+        *bounds("dropout"),
+        step=0.05,
+        key=_shown(f"tl_drop{suffix}"),
+    )
+    bn = container.checkbox("Batch normalization", key=_shown(f"tl_bn{suffix}"))
     return l1, l2, drop, bn
 
 
 def _layers(container) -> list[LayerSpec]:
-    count = container.number_input("Hidden layers", 0, MAX_LAYERS, step=1, key="tl_layers")
-    same = container.toggle("Same regularization for every layer", key="tl_same")
+    count = container.number_input("Hidden layers", 0, MAX_LAYERS, step=1, key=_shown("tl_layers"))
+    same = container.toggle("Same regularization for every layer", key=_shown("tl_same"))
     shared = _regularization_inputs("", container) if same else None
     layers = []
     for i in range(int(count)):
@@ -131,11 +140,29 @@ def _layers(container) -> list[LayerSpec]:
             st.session_state.setdefault(f"tl_{short}_{i}", previous)
         box = container.expander(f"Layer {i + 1}", expanded=not same or i == 0)
         c1, c2 = box.columns(2)
-        units = c1.number_input("Units", *bounds("units"), step=8, key=f"tl_units_{i}")
-        activation = c2.selectbox("Activation", ACTIVATIONS, key=f"tl_act_{i}")
+        units = c1.number_input("Units", *bounds("units"), step=8, key=_shown(f"tl_units_{i}"))
+        activation = c2.selectbox("Activation", ACTIVATIONS, key=_shown(f"tl_act_{i}"))
         regs = shared if shared else _regularization_inputs(f"_{i}", box)
         layers.append(LayerSpec(int(units), activation, *regs))
     return layers
+
+
+def _shown(key: str) -> str:
+    """A widget key, noted as on screen in this run (see _forget_hidden)."""
+    st.session_state.setdefault("tl_shown", set()).add(key)
+    return key
+
+
+def _forget_hidden() -> None:
+    """Drop the values of widgets not on screen: Streamlit keeps a value set while its widget
+    was hidden and shows it again after the widget's own state is gone (another page, back),
+    so a hidden widget's value lives in tl_config only, and is seeded from there when shown."""
+    state = st.session_state
+    shown = state.pop("tl_shown", set())
+    for key in [k for k in state if isinstance(k, str) and k.startswith("tl_")]:
+        widget = key in _WIDGET_KEYS_ALL or key.rsplit("_", 1)[0] in _PER_LAYER
+        if widget and key not in shown:
+            del state[key]
 
 
 def training_sidebar(holdout: bool = True) -> TrainingConfig:
@@ -147,17 +174,17 @@ def training_sidebar(holdout: bool = True) -> TrainingConfig:
     sb = st.sidebar
     sb.header("Data")
     dataset = sb.selectbox(
-        "Dataset", list(DATASETS), key="tl_dataset", format_func=lambda n: DATASETS[n].title
+        "Dataset", list(DATASETS), key=_shown("tl_dataset"), format_func=lambda n: DATASETS[n].title
     )
     info = DATASETS[dataset]
     if info.kind == "points":
-        sb.slider("Samples", *bounds("n_samples"), step=100, key="tl_n")
-        sb.slider("Noise", *bounds("noise"), step=0.05, key="tl_noise")
+        sb.slider("Samples", *bounds("n_samples"), step=100, key=_shown("tl_n"))
+        sb.slider("Noise", *bounds("noise"), step=0.05, key=_shown("tl_noise"))
     if info.kind == "text":
-        sb.select_slider("Vocabulary (top-N words)", VOCABULARIES, key="tl_words")
+        sb.select_slider("Vocabulary (top-N words)", VOCABULARIES, key=_shown("tl_words"))
     if not holdout:
         if info.embedded:
-            sb.slider("Test", *bounds("test_fraction"), step=0.05, key="tl_test")
+            sb.slider("Test", *bounds("test_fraction"), step=0.05, key=_shown("tl_test"))
     else:
         _holdout_widgets(sb, info.embedded)
     _model_widgets(sb, info)
@@ -166,7 +193,7 @@ def training_sidebar(holdout: bool = True) -> TrainingConfig:
     sb.radio(
         "Batch norm position",
         BATCHNORM_POSITIONS,
-        key="tl_bnpos",
+        key=_shown("tl_bnpos"),
         horizontal=True,
         format_func=lambda p: f"{p} activation",
     )
@@ -175,23 +202,26 @@ def training_sidebar(holdout: bool = True) -> TrainingConfig:
 
 
 def _holdout_widgets(sb, embedded: bool) -> None:
-    sb.number_input("Training subset (0 = all)", *bounds("train_subset"), step=100, key="tl_subset")
+    sb.number_input(
+        "Training subset (0 = all)", *bounds("train_subset"), step=100, key=_shown("tl_subset")
+    )
+    # one slider for every dataset: a widget with other arguments would reset the value
+    c1, c2 = sb.columns(2)
+    c1.slider(
+        "Validation",
+        *bounds("val_fraction"),
+        step=0.01,
+        key=_shown("tl_val"),
+        help="Part of the training set held out to validate each epoch.",
+    )
     if embedded:
-        c1, c2 = sb.columns(2)
-        c1.slider("Validation", *bounds("val_fraction"), step=0.05, key="tl_val")
-        c2.slider("Test", *bounds("test_fraction"), step=0.05, key="tl_test")
+        c2.slider("Test", *bounds("test_fraction"), step=0.01, key=_shown("tl_test"))
     else:
-        sb.slider(
-            "Validation (part of the official training set)",
-            *bounds("val_fraction"),
-            step=0.01,
-            key="tl_val",
-            help="The official test set is the test set.",
-        )
+        c2.caption("Test: the dataset's official test set.")
     sb.radio(
         "Validation part",
         HOLDOUTS,
-        key="tl_hold",
+        key=_shown("tl_hold"),
         horizontal=True,
         help="The course validates IMDB on its first 10,000 reviews, MNIST on its last 10,000.",
     )
@@ -201,57 +231,72 @@ def _model_widgets(sb, info) -> None:
     sb.header("Model")
     if info.image_shape is not None:
         sb.radio(
-            "Architecture", ("mlp", "cnn"), key="tl_arch", horizontal=True, format_func=str.upper
+            "Architecture",
+            ("mlp", "cnn"),
+            key=_shown("tl_arch"),
+            horizontal=True,
+            format_func=str.upper,
         )
         if st.session_state.tl_arch == "cnn":
             sb.text_input(
                 "Conv blocks (filters, comma-separated)",
-                key="tl_conv",
+                key=_shown("tl_conv"),
                 help="Each block: Conv2D 3×3 ReLU, then MaxPooling 2×2.",
             )
             sb.slider(
-                "Dropout after each pooling", *bounds("conv_dropout"), step=0.05, key="tl_cdrop"
+                "Dropout after each pooling",
+                *bounds("conv_dropout"),
+                step=0.05,
+                key=_shown("tl_cdrop"),
             )
-            sb.checkbox("Batch normalization in conv blocks", key="tl_cbn")
+            sb.checkbox("Batch normalization in conv blocks", key=_shown("tl_cbn"))
 
 
 def _training_widgets(sb, early_stopping: bool) -> None:
     sb.header("Training")
-    sb.selectbox("Optimizer", list(OPTIMIZERS), key="tl_opt", format_func=OPTIMIZERS.get)
+    sb.selectbox("Optimizer", list(OPTIMIZERS), key=_shown("tl_opt"), format_func=OPTIMIZERS.get)
     sb.number_input(
-        "Learning rate", *bounds("learning_rate"), step=1e-4, format="%.6f", key="tl_lr"
+        "Learning rate", *bounds("learning_rate"), step=1e-4, format="%.6f", key=_shown("tl_lr")
     )
     if st.session_state.tl_opt == "sgd":
-        sb.slider("Momentum", *bounds("momentum"), step=0.01, key="tl_mom")
-        sb.checkbox("Nesterov", key="tl_nest")
+        sb.slider("Momentum", *bounds("momentum"), step=0.01, key=_shown("tl_mom"))
+        sb.checkbox("Nesterov", key=_shown("tl_nest"))
     _extra(sb, "wd")
     c1, c2 = sb.columns(2)
-    c1.number_input("Batch size", *bounds("batch_size"), step=16, key="tl_bs")
-    c2.number_input("Epochs", *bounds("epochs"), step=5, key="tl_epochs")
-    sb.number_input("Seed", *bounds("seed"), step=1, key="tl_seed")
-    if early_stopping and sb.checkbox("Early stopping", key="tl_es"):
-        sb.selectbox("Monitor", MONITORS, key="tl_esm")
-        sb.number_input("Patience", *bounds("es_patience"), step=1, key="tl_esp")
-        sb.checkbox("Restore best weights", key="tl_esr")
+    c1.number_input("Batch size", *bounds("batch_size"), step=16, key=_shown("tl_bs"))
+    c2.number_input("Epochs", *bounds("epochs"), step=5, key=_shown("tl_epochs"))
+    sb.number_input("Seed", *bounds("seed"), step=1, key=_shown("tl_seed"))
+    if early_stopping and sb.checkbox("Early stopping", key=_shown("tl_es")):
+        sb.selectbox("Monitor", MONITORS, key=_shown("tl_esm"))
+        sb.number_input("Patience", *bounds("es_patience"), step=1, key=_shown("tl_esp"))
+        sb.checkbox("Restore best weights", key=_shown("tl_esr"))
         _extra(sb, "esd")
 
 
 def _extra(sb, name: str) -> None:
     from pages.ui.lab_extras import concept_widget
 
+    if name != "note":
+        _shown(f"tl_{name}")
     concept_widget(sb, name)
 
 
 def _read_config(layers: list[LayerSpec]) -> TrainingConfig:
     state = st.session_state
-    values = {name: state[key] for key, name in SCALARS.items() if key in state}
+    shown = state.get("tl_shown", set())
+    before = state.get("tl_config", TrainingConfig())
+    values = {
+        name: state[key] if key in shown else getattr(before, name) for key, name in SCALARS.items()
+    }
     if state.get("tl_opt") != "sgd":
         values.update(momentum=0.0, nesterov=False)
+    conv = state["tl_conv"] if "tl_conv" in shown else ",".join(map(str, before.conv_filters))
     try:
-        filters = tuple(int(p) for p in str(state.get("tl_conv", "")).split(",") if p.strip())
+        filters = tuple(int(p) for p in str(conv).split(",") if p.strip())
     except ValueError:
         st.sidebar.warning("Conv blocks must be whole numbers separated by commas.")
         filters = TrainingConfig().conv_filters
     if filters:
         values["conv_filters"] = filters
+    _forget_hidden()
     return TrainingConfig(**values).with_layers(layers)
