@@ -9,7 +9,9 @@ from core import backprop as bp
 from core.backprop_plots import error_figure, network_figure
 from core.url_state import field_problems, field_range
 from pages.ui import page_state
-from pages.ui.runtime import chart, markdown
+from pages.ui.runtime import chart, markdown, through_app
+
+through_app()  # first: a deep link opens the real app
 
 st.title("Backpropagation, step by step")
 markdown("backprop")

@@ -8,7 +8,9 @@ from core.plots import overlay_figure
 from core.run_records import history_csv, records_from_json, runs_json, table_row
 from pages.ui import page_state
 from pages.ui.run_view import metric_choice
-from pages.ui.runtime import chart, job_manager, owner
+from pages.ui.runtime import chart, job_manager, owner, through_app
+
+through_app()  # first: a deep link opens the real app
 
 page_state.no_settings()
 

@@ -10,7 +10,9 @@ from core.presets import PRESETS
 from core.run_records import table_row
 from pages.ui import page_state
 from pages.ui.run_view import metric_choice
-from pages.ui.runtime import chart, job_manager, owner, submit
+from pages.ui.runtime import chart, job_manager, owner, submit, through_app
+
+through_app()  # first: a deep link opens the real app
 
 page_state.no_settings()
 

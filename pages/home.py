@@ -3,7 +3,9 @@
 import streamlit as st
 
 from pages.ui import page_state
-from pages.ui.runtime import markdown
+from pages.ui.runtime import markdown, through_app
+
+through_app()  # first: a deep link opens the real app
 
 page_state.no_settings()
 st.title("Regularization Lab")

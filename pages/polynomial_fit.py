@@ -8,7 +8,9 @@ from core import polynomial as poly
 from core import polynomial_plots as plots
 from core.url_state import field_range
 from pages.ui import page_state
-from pages.ui.runtime import chart, markdown
+from pages.ui.runtime import chart, markdown, through_app
+
+through_app()  # first: a deep link opens the real app
 
 st.title("Underfit, good fit, overfit")
 markdown("polynomial_intro")

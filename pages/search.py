@@ -18,7 +18,9 @@ from core.search import (
 )
 from core.search_plots import optuna_figures, trial_curves_figure
 from pages.ui import page_state, run_view
-from pages.ui.runtime import chart, job_manager, markdown, owner, submit
+from pages.ui.runtime import chart, job_manager, markdown, owner, submit, through_app
+
+through_app()  # first: a deep link opens the real app
 
 STOP_GRACE = 600.0  # seconds a study may take to finish its current trial after Stop
 

@@ -10,8 +10,10 @@ from core.model_summary import shape_problem, summarize
 from core.run_records import describe, table_row
 from pages.ui import run_view
 from pages.ui.data_preview import data_preview
-from pages.ui.runtime import chart, job_manager, markdown, owner, submit
+from pages.ui.runtime import chart, job_manager, markdown, owner, submit, through_app
 from pages.ui.training_widgets import start_config, training_sidebar
+
+through_app()  # first: a deep link opens the real app
 
 st.title("Training Lab")
 manager, me = job_manager(), owner()

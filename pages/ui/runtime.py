@@ -17,6 +17,18 @@ XSRF_COOKIE = "_streamlit_xsrf"  # set once per browser by Streamlit's server (T
 HEARTBEAT_SECONDS = 30
 
 
+def through_app() -> None:
+    """Run this page under app.py's navigation, even when a deep link is the server's first
+    request: Streamlit then treats the `pages/` folder as an old-style multipage app (its raw
+    file list as navigation, app.py never runs) until st.navigation is first called. The flag
+    is switched off and the session reruns through app.py, on the same page."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 @st.cache_resource(show_spinner=False)
 def job_manager() -> JobManager:
     """One pool of worker processes for the whole server, started with it."""
