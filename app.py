@@ -32,6 +32,7 @@ PAGES = {
     ],
 }
 
+st.session_state.app_ran = True  # pages.ui.runtime.through_app: the real navigation ran
 job_manager()  # start the workers now, so TensorFlow is loaded before the first Train click
 st.sidebar.toggle(
     "Presentation mode",

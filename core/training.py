@@ -361,7 +361,9 @@ def fit_model(
     if live.diverged:
         raise Diverged(live.diverged)
     if live.stopped:
-        raise StopRequested(live.stopped)
+        stop = StopRequested(live.stopped)
+        stop.trained = (model, live)  # for run_training to evaluate; never sent to the server
+        raise stop
     return model, live
 
 
@@ -375,7 +377,22 @@ def run_training(payload: dict, reporter: Reporter) -> dict:
     """Train payload['config'] and return test scores (last epoch and best checkpoint)."""
     config: TrainingConfig = payload["config"]
     splits = load_splits(config, allow_download=True, data_dir=payload.get("data_dir"))
-    model, live = fit_model(config, splits, reporter)
+    try:
+        model, live = fit_model(config, splits, reporter)
+    except StopRequested as stop:
+        trained = getattr(stop, "trained", None)
+        if trained is None:
+            raise  # stopped while the data loaded: nothing trained to score
+        model, live = trained
+        if live.last_weights is None:  # stopped inside the first epoch: score what it learned
+            live.last_weights = model.get_weights()
+        result = _results(config, splits, model, live)
+        raise StopRequested(str(stop), result=result) from None
+    return _results(config, splits, model, live)
+
+
+def _results(config: TrainingConfig, splits, model: keras.Model, live: LiveReport) -> dict:
+    """Test scores of the last and best weights, weight statistics and what the run did."""
     final_weights = model.get_weights()
     evaluator = live.evaluator
     n_classes = config.info.n_classes
@@ -387,7 +404,7 @@ def run_training(payload: dict, reporter: Reporter) -> dict:
         best = _test_report(evaluator, splits, n_classes)
     model.set_weights(final_weights)
     epochs_run = live.epoch + 1
-    restored = config.early_stopping and config.es_restore_best
+    restored = config.early_stopping and config.es_restore_best and not live.stopped
     final = "best" if restored else "last"
     extra = {}
     if restored and not _same(final_weights, live.best_weights):
@@ -401,7 +418,8 @@ def run_training(payload: dict, reporter: Reporter) -> dict:
         "best_epoch": live.best_epoch,
         "best_val_loss": live.best_loss,
         "epochs_run": epochs_run,
-        "early_stopped": epochs_run < config.epochs,
+        "early_stopped": epochs_run < config.epochs and not live.stopped,
+        "stopped_by_learner": bool(live.stopped),
         "restored_best": restored,
         "weights": _weight_stats(model),
         "weight_history": live.weight_history.records(),

@@ -168,3 +168,30 @@ def test_switching_to_a_course_dataset_and_back_keeps_the_split():
     assert at.slider(key="tl_val").value == 0.3
     at.selectbox(key="tl_dataset").set_value("digits").run()
     assert (at.slider(key="tl_val").value, at.slider(key="tl_test").value) == (0.3, 0.25)
+
+
+def test_a_stopped_run_shows_test_results_over_the_epochs_it_ran():
+    at = open_lab({"ep": "500", "bs": "8"})
+    at.button(key="tl_train").click().run()
+    deadline = time.monotonic() + 120
+
+    def epochs_drawn() -> int:
+        loss = [
+            s for s in chart_specs(at) if "Loss" in s["layout"].get("title", {}).get("text", "")
+        ]
+        return len(loss[0]["data"][0]["x"]) if loss else 0
+
+    while time.monotonic() < deadline and epochs_drawn() < 3:
+        time.sleep(0.5)
+        at.run()
+    at.button(key="tl_stop").click().run()
+    while time.monotonic() < deadline and not any("test accuracy" in m.label for m in at.metric):
+        time.sleep(0.5)
+        at.run()
+    assert any("test accuracy" in m.label for m in at.metric)
+    loss = next(
+        s for s in chart_specs(at) if "Loss" in s["layout"].get("title", {}).get("text", "")
+    )
+    ran = len(loss["data"][0]["x"])
+    assert 2 <= ran < 500
+    assert loss["layout"]["xaxis"].get("range", [0, ran])[1] <= ran + 0.5

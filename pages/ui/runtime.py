@@ -21,12 +21,13 @@ def through_app() -> None:
     """Run this page under app.py's navigation, even when a deep link is the server's first
     request: Streamlit then treats the `pages/` folder as an old-style multipage app (its raw
     file list as navigation, app.py never runs) until st.navigation is first called. The flag
-    is switched off and the session reruns through app.py, on the same page."""
+    is switched off and a session app.py never ran for reruns through it, on the same page."""
     from streamlit.runtime.pages_manager import PagesManager
 
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
-        st.rerun()
+        if not st.session_state.get("app_ran"):
+            st.rerun()
 
 
 @st.cache_resource(show_spinner=False)
