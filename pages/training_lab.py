@@ -9,7 +9,7 @@ from core.keras_snippet import keras_code
 from core.model_summary import shape_problem, summarize
 from core.run_records import describe, table_row
 from pages.ui import run_view
-from pages.ui.data_preview import data_preview
+from pages.ui.data_preview import data_preview, dataset_missing
 from pages.ui.runtime import chart, job_manager, markdown, owner, submit, through_app
 from pages.ui.training_widgets import start_config, training_sidebar
 
@@ -24,6 +24,8 @@ st.session_state.tl_config = config
 st.query_params.from_dict(config.to_query())
 
 errors = problems(config)
+if not config.info.embedded and (missing := dataset_missing(config.dataset)):
+    errors.append(missing)
 if not errors and config.is_cnn and (message := shape_problem(config)):
     errors.append(message)
 for error in errors:
@@ -87,7 +89,8 @@ if current is not None:
     st.fragment(run_every=0.5 if current.active else None)(live_run)(current.id, current.active)
     if not current.active:
         run_view.results(current, chart)
-        run_view.downloads(current)
+        if current.history:  # a run that failed before its first epoch has nothing to save
+            run_view.downloads(current)
 else:
     markdown("training_lab_intro")
 

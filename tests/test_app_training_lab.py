@@ -90,11 +90,13 @@ def test_course_dataset_from_a_local_folder_previews_and_trains(tmp_path, monkey
 def test_missing_course_dataset_shows_what_to_do(tmp_path, monkeypatch):
     monkeypatch.setenv("REGLAB_DATA_DIR", str(tmp_path / "none"))
     monkeypatch.setenv("KERAS_HOME", str(tmp_path / "none"))
+    monkeypatch.setenv("REGLAB_OFFLINE", "1")  # no download either
     at = open_lab({"ds": "mnist"})
     assert not at.exception
     assert any(
         "MNIST is not available" in e.value and "REGLAB_DATA_DIR" in e.value for e in at.error
     )
+    assert at.button(key="tl_train").disabled  # nothing to train on: Train is off
 
 
 def test_a_url_notice_goes_once_the_learner_fixes_that_value():
