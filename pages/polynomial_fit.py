@@ -39,7 +39,8 @@ chart(
 rows = poly.errors_by_degree(config, data)
 best = poly.best_degree(rows)
 st.subheader("Three models, three diagnoses")
-panel_models = [poly.fit(data.x_train, data.y_train, d) for d in (1, best, config.overfit_degree)]
+panel_degrees = (1, best, poly.overfit_panel_degree(best))
+panel_models = [poly.fit(data.x_train, data.y_train, d) for d in panel_degrees]
 chart(
     plots.panels_figure(data, panel_models, ["Underfit", "Good fit", "Overfit"], config.curve),
     key="poly_panels",
@@ -47,7 +48,10 @@ chart(
 markdown("polynomial_panels")
 
 st.subheader("Error against degree: the U-curve")
-chart(plots.u_curve_figure(rows, best, config.folds), key="poly_ucurve")
+folds = poly.used_folds(config, data)
+chart(plots.u_curve_figure(rows, best, folds), key="poly_ucurve")
+if folds < config.folds:
+    st.caption(f"{config.folds} folds asked, {folds} used: there are {folds} training samples.")
 markdown("polynomial_ucurve")
 
 st.subheader("Regularization tames a high-degree fit")
@@ -86,7 +90,7 @@ chart(
 )
 zeros = int((lasso.coefficients == 0).sum())
 st.caption(
-    f"Ridge at λ = {config.alpha:.2g} shrinks ‖w‖ from {plain.norm:,.1f} to {ridge.norm:,.2f}; "
+    f"Ridge at λ = {config.alpha:.2g} shrinks ‖w‖ from {plain.norm:,.2f} to {ridge.norm:,.2f}; "
     f"lasso at λ = {config.lasso_alpha:.2g} sets {zeros} of {degree} coefficients to exactly "
     "zero."
 )
