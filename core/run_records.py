@@ -184,3 +184,25 @@ def records_from_json(text: str) -> tuple[list[JobRecord], list[str]]:
     if not records:
         raise ValueError("No run in this file could be read: " + " ".join(notices))
     return records, notices
+
+
+def fingerprint(job: JobRecord) -> str:
+    """What makes two records the same run, whatever their ids: label, config and curves."""
+    curves = [
+        {k: v for k, v in sorted(h.items()) if k != "received_at" and isinstance(v, (int, float))}
+        for h in job.history
+    ]
+    config = job.payload.get("config")
+    settings = config.to_query() if isinstance(config, TrainingConfig) else {}
+    return json.dumps([job.label, settings, curves], sort_keys=True, default=str)
+
+
+def new_records(records: list[JobRecord], kept: list[JobRecord]) -> list[JobRecord]:
+    """The imported records not already kept (a file imported twice adds nothing)."""
+    seen = {fingerprint(job) for job in kept}
+    fresh = []
+    for record in records:
+        if (mark := fingerprint(record)) not in seen:
+            seen.add(mark)
+            fresh.append(record)
+    return fresh

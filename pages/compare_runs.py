@@ -5,7 +5,7 @@ import streamlit as st
 
 from core.config import TRAINING_TASK, Caps
 from core.plots import overlay_figure
-from core.run_records import history_csv, records_from_json, runs_json, table_row
+from core.run_records import history_csv, new_records, records_from_json, runs_json, table_row
 from pages.ui import page_state
 from pages.ui.run_view import metric_choice
 from pages.ui.runtime import chart, job_manager, owner, through_app
@@ -41,9 +41,12 @@ with st.expander("Import runs (JSON exported from this app)"):
         except ValueError as error:
             st.error(str(error))
         else:
-            for record in records:
+            fresh = new_records(records, manager.jobs(me))
+            for record in fresh:
                 manager.adopt(me, record)
-            st.success(f"Imported {len(records)} run(s).")
+            st.success(f"Imported {len(fresh)} run(s).")
+            if len(fresh) < len(records):
+                st.info(f"{len(records) - len(fresh)} run(s) of this file are already here.")
             for notice in notices:
                 st.warning(notice)
 

@@ -140,6 +140,7 @@ def best_trial(job) -> None:
     )
     if st.button("Open best in Training Lab", key="se_open_best", type="primary"):
         st.session_state.pop("tl_seen", None)  # let the Training Lab read the link's settings
+        st.session_state.pop("tl_run", None)  # and show no earlier run's results under them
         st.switch_page("pages/training_lab.py", query_params=config.to_query())
 
 

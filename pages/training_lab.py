@@ -75,6 +75,10 @@ with st.expander("Model summary", expanded=False):
     st.write(f"Total params: **{summary.total_params:,}** (trainable {summary.trainable_params:,})")
 
 
+def show_picked_run() -> None:
+    st.session_state.tl_run = st.session_state.tl_pick
+
+
 def live_run(run_id: str, was_active: bool) -> None:
     job = manager.snapshot(me, run_id)
     if job is None:
@@ -102,9 +106,6 @@ if runs:
     table = pd.DataFrame([table_row(job) for job in reversed(runs)])
     st.dataframe(table, hide_index=True)
     ids = [job.id for job in reversed(runs)]
-    choice = st.selectbox(
-        "Show run", ids, index=ids.index(selected) if selected in ids else 0, key="tl_pick"
-    )
-    if choice != selected and st.button("Open this run", key="tl_open"):
-        st.session_state.tl_run = choice
-        st.rerun()
+    if selected in ids:
+        st.session_state.tl_pick = selected  # the selector names the run on screen
+    st.selectbox("Show run", ids, key="tl_pick", on_change=show_picked_run)

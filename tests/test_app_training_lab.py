@@ -197,3 +197,19 @@ def test_a_stopped_run_shows_test_results_over_the_epochs_it_ran():
     ran = len(loss["data"][0]["x"])
     assert 2 <= ran < 500
     assert loss["layout"]["xaxis"].get("range", [0, ran])[1] <= ran + 0.5
+
+
+def test_show_run_selector_follows_the_run_on_screen():
+    at = open_lab({"ep": "2"})
+    ids = []
+    for _ in range(2):
+        at.button(key="tl_train").click().run()
+        ids.append(at.session_state.tl_run)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not any("Finished" in s.value for s in at.success):
+            time.sleep(0.5)
+            at.run()
+        assert at.selectbox(key="tl_pick").value == ids[-1]
+    at.selectbox(key="tl_pick").set_value(ids[0]).run()
+    assert at.session_state.tl_run == ids[0]
+    assert at.selectbox(key="tl_pick").value == ids[0]

@@ -120,3 +120,15 @@ def test_pages_render_kept_runs(name):
     assert not at.exception
     shown = " ".join(block.value for block in at.markdown)
     assert "![x]" not in shown  # labels are plain text, never Markdown
+
+
+def test_importing_the_same_file_twice_adds_nothing():
+    from core.run_records import new_records, runs_json
+
+    first, second = sample_run(1, "moons 8-4"), sample_run(2, "moons 8-4 seed 2")
+    text = runs_json([first, second])
+    records, _ = records_from_json(text)
+    assert len(new_records(records, [])) == 2
+    kept = [first, second]
+    again, _ = records_from_json(text)
+    assert new_records(again, kept) == []
