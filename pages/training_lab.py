@@ -10,7 +10,15 @@ from core.model_summary import shape_problem, summarize
 from core.run_records import describe, table_row
 from pages.ui import run_view
 from pages.ui.data_preview import data_preview, dataset_missing
-from pages.ui.runtime import chart, job_manager, markdown, owner, submit, through_app
+from pages.ui.runtime import (
+    chart,
+    job_manager,
+    markdown,
+    owner,
+    submit,
+    through_app,
+    url_extras,
+)
 from pages.ui.training_widgets import start_config, training_sidebar
 
 through_app()  # first: a deep link opens the real app
@@ -21,7 +29,7 @@ manager, me = job_manager(), owner()
 start_config("tl")
 config = training_sidebar()
 st.session_state.tl_config = config
-st.query_params.from_dict(config.to_query())
+st.query_params.from_dict({**url_extras(), **config.to_query()})
 
 errors = problems(config)
 if not config.info.embedded and (missing := dataset_missing(config.dataset)):

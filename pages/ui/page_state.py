@@ -59,8 +59,10 @@ def tag_notices(cls: type, params: dict, notices: list[str]) -> list[tuple[str |
 
 def no_settings() -> None:
     """A page without settings of its own: its URL carries none of another page's."""
-    if st.query_params:
-        st.query_params.clear()
+    from pages.ui.runtime import url_extras
+
+    if st.query_params.to_dict() != url_extras():
+        st.query_params.from_dict(url_extras())
 
 
 def seed(prefix: str, config: Any, overwrite: bool = False) -> None:
@@ -83,7 +85,9 @@ def read(prefix: str, cls: type[T], **overrides: Any) -> T:
 def save(prefix: str, config: Any, *others: Any) -> None:
     """Keep the config for the next rerun and mirror it (and other configs) into the URL."""
     st.session_state[f"{prefix}_config"] = config
-    query: dict[str, str] = {}
+    from pages.ui.runtime import url_extras
+
+    query: dict[str, str] = dict(url_extras())
     for part in (*others, config):
         query.update(to_query(part))
     st.query_params.from_dict(query)

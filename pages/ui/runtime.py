@@ -10,6 +10,7 @@ import streamlit as st
 from core.config import Caps
 from core.identity import browser_id
 from core.jobs import JobLimitReached, JobManager, Policy, backend_from_env
+from core.plots import presentation_style
 from core.worker import Recycle
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
@@ -78,6 +79,17 @@ def presentation_mode() -> bool:
     return bool(st.session_state.get("presentation", False))
 
 
+def url_extras() -> dict[str, str]:
+    """App-wide settings every page's URL keeps: presentation mode (`present=1`)."""
+    return {"present": "1"} if presentation_mode() else {}
+
+
+def seed_presentation() -> None:
+    """A link with `present=1` opens in presentation mode (app.py, before the toggle)."""
+    if "presentation" not in st.session_state:
+        st.session_state.presentation = st.query_params.get("present") == "1"
+
+
 def apply_presentation_css() -> None:
     if presentation_mode():
         st.markdown(
@@ -96,5 +108,5 @@ PLOTLY_CONFIG = {
 def chart(fig, key: str | None = None) -> None:
     """A Plotly figure whose camera button saves a 3× PNG, bigger fonts in presentation mode."""
     if presentation_mode():
-        fig.update_layout(font={"size": 18})
+        presentation_style(fig)
     st.plotly_chart(fig, key=key, config=PLOTLY_CONFIG, width="stretch")
