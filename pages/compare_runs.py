@@ -5,7 +5,7 @@ import streamlit as st
 
 from core.config import TRAINING_TASK, Caps
 from core.plots import overlay_figure
-from core.run_records import history_csv, new_records, records_from_json, runs_json, table_row
+from core.run_records import history_csv, new_records, records_from_json, run_table, runs_json
 from pages.ui import page_state
 from pages.ui.run_view import metric_choice
 from pages.ui.runtime import chart, job_manager, owner, through_app
@@ -64,7 +64,7 @@ selected = [job for job in runs if job.id in chosen]
 chart(overlay_figure([(labels[job.id], job.history) for job in selected], metric), key="cr_overlay")
 
 st.subheader("All runs (click a column to sort)")
-st.dataframe(pd.DataFrame([table_row(job) for job in runs]), hide_index=True)
+st.dataframe(pd.DataFrame(run_table(runs)), hide_index=True)
 
 c1, c2, c3 = st.columns(3)
 c1.download_button(

@@ -7,7 +7,7 @@ from core.config import TRAINING_TASK
 from core.course_data import configured_folder
 from core.plots import overlay_figure
 from core.presets import PRESETS
-from core.run_records import table_row
+from core.run_records import run_table
 from pages.ui import page_state
 from pages.ui.run_view import metric_choice
 from pages.ui.runtime import chart, job_manager, owner, submit, through_app
@@ -42,7 +42,7 @@ def overlay(run_ids: list[str]) -> None:
     jobs = [job for job in (manager.snapshot(me, i) for i in run_ids) if job is not None]
     metric = metric_choice("ex_metric")
     chart(overlay_figure([(job.label, job.history) for job in jobs], metric), key="ex_overlay")
-    st.dataframe(pd.DataFrame([table_row(job) for job in jobs]), hide_index=True)
+    st.dataframe(pd.DataFrame(run_table(jobs)), hide_index=True)
     for job in jobs:
         if job.status in ("failed", "diverged"):
             st.error(f"{job.label}: {job.reason}")

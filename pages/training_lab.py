@@ -7,7 +7,7 @@ from core.config import TRAINING_TASK, problems
 from core.course_data import configured_folder
 from core.keras_snippet import keras_code
 from core.model_summary import shape_problem, summarize
-from core.run_records import describe, table_row
+from core.run_records import describe, run_table
 from pages.ui import run_view
 from pages.ui.data_preview import data_preview, dataset_missing
 from pages.ui.runtime import (
@@ -111,7 +111,7 @@ with st.expander("Show the Keras code"):
 
 if runs:
     st.subheader("Run history")
-    table = pd.DataFrame([table_row(job) for job in reversed(runs)])
+    table = pd.DataFrame(run_table(list(reversed(runs))))
     st.dataframe(table, hide_index=True)
     ids = [job.id for job in reversed(runs)]
     if selected in ids:
