@@ -220,8 +220,9 @@ def weight_history_figure(history: list[dict]) -> go.Figure:
     return fig.update_layout(margin={"t": 80})
 
 
-def images_grid_figure(images: np.ndarray, titles: list[str], columns: int = 8) -> go.Figure:
-    """A grid of grayscale images (n, h, w) with a caption each."""
+def images_grid_figure(images: np.ndarray, titles: list[str], columns: int = 6) -> go.Figure:
+    """A grid of grayscale images (n, h, w) with a caption each; a caption "a→b" is split over
+    two lines so long class names (Fashion-MNIST) stay legible."""
     from plotly.subplots import make_subplots
 
     n = len(images)
@@ -229,9 +230,9 @@ def images_grid_figure(images: np.ndarray, titles: list[str], columns: int = 8) 
     fig = make_subplots(
         rows=rows,
         cols=columns,
-        subplot_titles=titles,
-        horizontal_spacing=0.01,
-        vertical_spacing=0.08,
+        subplot_titles=[t.replace("→", "<br>→ ") for t in titles],
+        horizontal_spacing=0.02,
+        vertical_spacing=0.12 if rows > 1 else 0.0,
     )
     for i, image in enumerate(images):
         fig.add_heatmap(
@@ -244,9 +245,9 @@ def images_grid_figure(images: np.ndarray, titles: list[str], columns: int = 8) 
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     fig.update_layout(
-        height=140 * rows + 40, margin={"l": 10, "r": 10, "t": 40, "b": 10}, template="plotly_white"
+        height=190 * rows + 50, margin={"l": 10, "r": 10, "t": 60, "b": 10}, template="plotly_white"
     )
-    fig.update_annotations(font_size=11)
+    fig.update_annotations(font_size=14)
     return fig
 
 

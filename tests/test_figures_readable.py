@@ -33,3 +33,14 @@ def test_presentation_mode_lives_in_the_url():
     assert not at.exception
     assert at.session_state.presentation is True
     assert at.query_params["present"] in ("1", ["1"])
+
+
+def test_image_captions_are_legible():
+    import numpy as np
+
+    from core.plots import images_grid_figure
+
+    fig = images_grid_figure(np.zeros((12, 8, 8)), ["Sneaker→Sandal"] * 12)
+    assert all(a.font.size >= 14 for a in fig.layout.annotations)
+    assert fig.layout.annotations[0].text == "Sneaker<br>→ Sandal"
+    assert fig.layout.height >= 2 * 180
