@@ -5,6 +5,7 @@ import streamlit as st
 
 from core.config import TRAINING_TASK, problems
 from core.course_data import configured_folder
+from core.estimate import estimate_text, measured_speed
 from core.keras_snippet import keras_code
 from core.model_summary import shape_problem, summarize
 from core.run_records import describe, run_table
@@ -32,6 +33,7 @@ st.session_state.tl_config = config
 st.query_params.from_dict({**url_extras(), **config.to_query()})
 
 errors = problems(config)
+model_ok = not errors
 if not config.info.embedded and (missing := dataset_missing(config.dataset)):
     errors.append(missing)
 if not errors and config.is_cnn and (message := shape_problem(config)):
@@ -40,6 +42,13 @@ for error in errors:
     st.error(error)
 
 runs = manager.jobs(me, TRAINING_TASK)
+measured = [
+    (job.payload["config"], job.result["sizes"]["train"], [h["seconds"] for h in job.history])
+    for job in runs
+    if job.status == "finished" and job.result and "sizes" in job.result
+]
+if model_ok and (estimate := estimate_text(config, measured_speed(measured))):
+    st.info(estimate, icon=":material/schedule:")
 selected = st.session_state.get("tl_run")
 left, middle, right = st.columns([1, 1, 3])
 if left.button("Train", type="primary", disabled=bool(errors), key="tl_train"):
