@@ -213,3 +213,12 @@ def test_show_run_selector_follows_the_run_on_screen():
     at.selectbox(key="tl_pick").set_value(ids[0]).run()
     assert at.session_state.tl_run == ids[0]
     assert at.selectbox(key="tl_pick").value == ids[0]
+
+
+def test_settings_that_change_others_say_so():
+    at = open_lab({"opt": "sgd", "mom": "0.5"})
+    at.selectbox(key="tl_opt").set_value("adam").run()
+    assert any("Momentum and Nesterov" in i.value for i in at.info)
+    at = open_lab({"same": "0", "l2": "0.001,0.002"})
+    at.toggle(key="tl_same").set_value(True).run()
+    assert any("layer 1's regularization" in i.value for i in at.info)

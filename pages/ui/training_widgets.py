@@ -54,6 +54,9 @@ def _regularization_inputs(suffix: str, container) -> tuple[float, float, float,
 def _layers(container) -> list[LayerSpec]:
     count = container.number_input("Hidden layers", 0, MAX_LAYERS, step=1, key=shown("tl_layers"))
     same = container.toggle("Same regularization for every layer", key=shown("tl_same"))
+    before = st.session_state.get("tl_config")
+    if same and before and any(len(set(before.per_layer(f))) > 1 for f in REGULARIZERS.values()):
+        container.info("Every layer now takes layer 1's regularization (the others differed).")
     shared = _regularization_inputs("", container) if same else None
     layers = []
     for i in range(int(count)):
@@ -162,6 +165,9 @@ def _training_widgets(sb, early_stopping: bool) -> None:
     sb.number_input(
         "Learning rate", *bounds("learning_rate"), step=1e-4, format="%.6f", key=shown("tl_lr")
     )
+    before = st.session_state.get("tl_config")
+    if st.session_state.tl_opt != "sgd" and before and (before.momentum or before.nesterov):
+        sb.info("Momentum and Nesterov are SGD settings: they are off for this optimizer.")
     if st.session_state.tl_opt == "sgd":
         sb.slider("Momentum", *bounds("momentum"), step=0.01, key=shown("tl_mom"))
         sb.checkbox("Nesterov", key=shown("tl_nest"))
