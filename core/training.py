@@ -410,13 +410,14 @@ def _results(config: TrainingConfig, splits, model: keras.Model, live: LiveRepor
     if restored and not _same(final_weights, live.best_weights):
         # EarlyStopping keeps its own best: by val_loss with the penalty, and min_delta
         final, extra = "restored", {"test_restored": _test_report(evaluator, splits, n_classes)}
+    if math.isfinite(live.best_loss):  # a run stopped inside its first epoch has none
+        extra["best_val_loss"] = live.best_loss
     return {
         **extra,
         "test_last": last,
         "test_best": best,
         "final": final,
         "best_epoch": live.best_epoch,
-        "best_val_loss": live.best_loss,
         "epochs_run": epochs_run,
         "early_stopped": epochs_run < config.epochs and not live.stopped,
         "stopped_by_learner": bool(live.stopped),
