@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages.ui.runtime import apply_presentation_css, heartbeat, job_manager
+from pages.ui.runtime import apply_presentation_css, heartbeat, job_manager, seed_presentation
 
 st.set_page_config(page_title="Regularization Lab", page_icon=":material/science:", layout="wide")
 
@@ -33,7 +33,9 @@ PAGES = {
     ],
 }
 
+st.session_state.app_ran = True  # pages.ui.runtime.through_app: the real navigation ran
 job_manager()  # start the workers now, so TensorFlow is loaded before the first Train click
+seed_presentation()  # a link with present=1 opens in presentation mode
 st.sidebar.toggle(
     "Presentation mode",
     key="presentation",

@@ -32,7 +32,7 @@ class BackpropConfig:
     target: float = spec(0.5, "t", "Target t", lo=0, hi=1)
     learning_rate: float = spec(1.0, "eta", "Learning rate η", lo=0.001, hi=100)
     l2: float = spec(0.0, "l2", "L2 λ", lo=0, hi=10)
-    step: int = spec(0, "step", "Step", lo=0, hi=100)
+    step: int = spec(1, "step", "Step", lo=1, hi=100)  # 1-based, as the page says "Step 9"
     iterations: int = spec(20, "iters", "Iterations", lo=1, hi=500)
 
     def weights(self) -> dict[str, float]:

@@ -11,6 +11,7 @@ import io
 import json
 import os
 import pickle
+import socket
 import zipfile
 from pathlib import Path
 
@@ -34,6 +35,29 @@ _ALLOWED = frozenset({("numpy", "ndarray"), ("numpy", "dtype"),
 
 class DatasetUnavailable(Exception):
     """A course dataset could not be loaded; the message says what failed and what to do."""
+
+
+DOWNLOAD_HOST = ("storage.googleapis.com", 443)  # where keras.datasets fetches the files
+
+
+def download_reachable(timeout: float = 1.5) -> bool:
+    """Whether a worker could download a course dataset (False when REGLAB_OFFLINE is set)."""
+    if os.environ.get("REGLAB_OFFLINE"):
+        return False
+    try:
+        socket.create_connection(DOWNLOAD_HOST, timeout=timeout).close()
+    except OSError:
+        return False
+    return True
+
+
+def missing_message(name: str, data_dir: str | None = None) -> str | None:
+    """Why a course dataset cannot be trained on here (not on disk, no download), or None."""
+    if name not in FILES or find_folder(name, data_dir or configured_folder()) is not None:
+        return None
+    if download_reachable():
+        return None
+    return str(_unavailable(name, None, data_dir or configured_folder()))
 
 
 def configured_folder() -> str | None:

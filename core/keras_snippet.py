@@ -32,6 +32,86 @@ _IMPORTS = {
 }
 
 
+_FIND = """import gzip
+import os
+from pathlib import Path
+
+# The app's order: its data folder (REGLAB_DATA_DIR), then Keras' cache, where
+# keras.datasets downloads a missing dataset.
+FOLDERS = [Path(p) for p in [os.environ.get("REGLAB_DATA_DIR")] if p]
+FOLDERS.append(Path(os.environ.get("KERAS_HOME", Path.home() / ".keras")) / "datasets")
+
+
+def find(name, download):
+    for _ in range(2):
+        for folder in FOLDERS:
+            if (folder / name).exists():
+                return folder / name
+        download()
+    raise FileNotFoundError(name)
+"""
+_COURSE = {
+    "mnist": """
+with np.load(find("mnist.npz", keras.datasets.mnist.load_data)) as f:
+    x_all, y_all, x_test, y_test = f["x_train"], f["y_train"], f["x_test"], f["y_test"]
+x_all = x_all[..., None].astype("float32") / 255  # 28x28x1, scaled to [0, 1]
+x_test = x_test[..., None].astype("float32") / 255""",
+    "fashion_mnist": """
+
+def read_idx(name):  # the gzipped IDX files keras.datasets.fashion_mnist reads
+    with gzip.open(find("fashion-mnist/" + name, keras.datasets.fashion_mnist.load_data)) as f:
+        raw = f.read()
+    shape = tuple(int.from_bytes(raw[4 + 4 * i:8 + 4 * i], "big") for i in range(raw[3]))
+    return np.frombuffer(raw, np.uint8, offset=4 + 4 * raw[3]).reshape(shape)
+
+
+x_all = read_idx("train-images-idx3-ubyte.gz")[..., None].astype("float32") / 255
+y_all = read_idx("train-labels-idx1-ubyte.gz").astype("int32")
+x_test = read_idx("t10k-images-idx3-ubyte.gz")[..., None].astype("float32") / 255
+y_test = read_idx("t10k-labels-idx1-ubyte.gz").astype("int32")""",
+    "imdb": """
+with np.load(find("imdb.npz", keras.datasets.imdb.load_data), allow_pickle=True) as f:
+    raw = {{name: f[name] for name in f.files}}
+rng = np.random.RandomState(113)  # keras.datasets.imdb.load_data(num_words={words}), same order
+
+
+def encode(split):
+    x, y = raw["x_" + split], raw["y_" + split]
+    order = np.arange(len(x))
+    rng.shuffle(order)
+    reviews = [[1] + [w + 3 if w + 3 < {words} else 2 for w in x[i]] for i in order]
+    rows = np.zeros((len(reviews), {words}), "float32")  # the course's vectorize_sequences
+    for i, review in enumerate(reviews):
+        rows[i, review] = 1.0
+    return rows, np.asarray(y)[order].astype("int32")
+
+
+x_all, y_all = encode("train")
+x_test, y_test = encode("test")""",
+}
+
+
+def _course_data(config: TrainingConfig) -> str:
+    """Course data as the app reads it, then its validation holdout of the training set."""
+    n_val = f"round(len(y_all) * {config.val_fraction:g})"
+    order = (
+        f"np.random.default_rng({config.seed}).permutation(len(y_all))"
+        if config.holdout == "random"
+        else "np.arange(len(y_all))"
+    )
+    if config.holdout == "last":
+        parts = "train, val = order[:len(order) - n_val], order[len(order) - n_val:]"
+    else:
+        parts = "train, val = order[n_val:], order[:n_val]"
+    subset = f"\ntrain = train[:{config.train_subset}]" if config.train_subset else ""
+    body = _COURSE[config.dataset].format(words=config.vocabulary)
+    return (
+        f"{body}\n\n# Validation: {config.holdout} {config.val_fraction:g} of the training set\n"
+        f"n_val = {n_val}\norder = {order}\n{parts}{subset}\n"
+        "x_train, y_train = x_all[train], y_all[train]\nx_val, y_val = x_all[val], y_all[val]"
+    )
+
+
 def _regularizer(args: dict) -> str:
     l1, l2 = args.get("l1", 0.0), args.get("l2", 0.0)
     if l1 and l2:
@@ -73,14 +153,26 @@ def _optimizer(config: TrainingConfig) -> str:
 
 def keras_code(config: TrainingConfig) -> str:
     """A script that loads the data, builds, trains and evaluates the same model."""
-    if config.dataset not in _DATA:
-        data = f"# {config.dataset}: see the Training Lab's course-dataset loader\n"
-        imports = ""
+    course = config.dataset in _COURSE
+    if course:
+        imports = _FIND
+        data = _course_data(config)
     else:
         data = _DATA[config.dataset].format(
             n=config.n_samples, noise=config.noise, seed=config.seed
         )
         imports = _IMPORTS.get(config.dataset, "")
+        data = f"""# Data: a seeded shuffle, then test, validation (holdout) and training parts
+{data}
+order = np.random.default_rng({config.seed}).permutation(len(y))
+n_test = round(len(y) * {config.test_fraction:g})
+n_val = round((len(y) - n_test) * {config.val_fraction:g})
+test, val, train = order[:n_test], order[n_test:n_test + n_val], order[n_test + n_val:]{
+            f"[:{config.train_subset}]" if config.train_subset else ""
+        }
+x_train, y_train = x[train], y[train]
+x_val, y_val = x[val], y[val]
+x_test, y_test = x[test], y[test]"""
     model_lines = [f"    keras.Input(shape={input_shape(config)}),"]
     model_lines += [f"    {_layer_line(kind, args)}," for _, kind, args in plan_layers(config)]
     loss = "binary_crossentropy" if config.info.is_binary else "sparse_categorical_crossentropy"
@@ -92,7 +184,8 @@ def keras_code(config: TrainingConfig) -> str:
             + (f", min_delta={config.es_min_delta:g}" if config.es_min_delta else "")
             + "),"
         )
-    subset = f"[:{config.train_subset}]" if config.train_subset else ""
+    restored = config.early_stopping and config.es_restore_best
+    final = "restored best weights (EarlyStopping)" if restored else "last epoch"
     return f'''import numpy as np
 import keras
 from keras import layers, regularizers
@@ -100,15 +193,7 @@ from keras import layers, regularizers
 
 keras.utils.set_random_seed({config.seed})
 
-# Data: a seeded shuffle, then test, validation (holdout) and training parts
 {data}
-order = np.random.default_rng({config.seed}).permutation(len(y))
-n_test = round(len(y) * {config.test_fraction:g})
-n_val = round((len(y) - n_test) * {config.val_fraction:g})
-test, val, train = order[:n_test], order[n_test:n_test + n_val], order[n_test + n_val:]{subset}
-x_train, y_train = x[train], y[train]
-x_val, y_val = x[val], y[val]
-x_test, y_test = x[test], y[test]
 
 # Model
 model = keras.Sequential([
@@ -129,7 +214,7 @@ history = model.fit(x_train, y_train,
                     validation_data=(x_val, y_val),
                     callbacks=callbacks)
 
-print("test (last epoch):", model.evaluate(x_test, y_test, verbose=0))
+print("test ({final}):", model.evaluate(x_test, y_test, verbose=0))
 best = keras.models.load_model("best.keras")
 print("test (best checkpoint):", best.evaluate(x_test, y_test, verbose=0))
 '''

@@ -31,8 +31,9 @@ def _band(fig: go.Figure, mean: np.ndarray, std: np.ndarray, color: str, name: s
 
 
 def _mark_best(fig: go.Figure, average: FoldAverage) -> None:
+    """The lowest average, once there is an average: one fold is no average to claim it from."""
     best = average.best_index
-    if best is not None:
+    if best is not None and average.folds >= 2:
         fig.add_vline(
             x=best + 1,
             line={"color": "#2ca02c", "dash": "dot"},
@@ -57,7 +58,7 @@ def folds_figure(
             line={"color": run_color(number), "width": 1.5},
             opacity=0.75,
         )
-    if metric in average.mean:
+    if metric in average.mean and average.folds >= 2:
         mean, std = average.mean[metric], average.std[metric]
         _band(fig, mean, std, "rgba(0,0,0,0.12)", "±1 std")
         fig.add_scatter(

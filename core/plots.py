@@ -23,9 +23,29 @@ def _layout(fig: go.Figure, title: str, x_title: str, y_title: str, height: int 
         yaxis_title=y_title,
         height=height,
         margin={"l": 60, "r": 20, "t": 50, "b": 50},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 1, "xanchor": "right"},
+        # the legend under the plot: it never covers the title, the curves or the top tick
+        legend={"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0, "xanchor": "left"},
         template="plotly_white",
     )
+    fig.update_layout(height=height + 40, margin_b=90)
+    return fig
+
+
+PRESENTATION_SIZES = {"font": 18, "title": 26, "axis_title": 20, "ticks": 17, "legend": 17}
+
+
+def presentation_style(fig: go.Figure) -> go.Figure:
+    """The same figure for a projector: every text larger (title, axes, ticks, legend, notes)."""
+    sizes = PRESENTATION_SIZES
+    fig.update_layout(
+        font={"size": sizes["font"]},
+        title_font={"size": sizes["title"]},
+        legend_font={"size": sizes["legend"]},
+        margin={"t": 80, "l": 80},
+    )
+    fig.update_xaxes(title_font={"size": sizes["axis_title"]}, tickfont={"size": sizes["ticks"]})
+    fig.update_yaxes(title_font={"size": sizes["axis_title"]}, tickfont={"size": sizes["ticks"]})
+    fig.update_annotations(font={"size": sizes["legend"]})
     return fig
 
 
@@ -71,12 +91,15 @@ def curves_figure(
             x=epochs, y=penalty, name="L1/L2 penalty", line={"color": "#7f7f7f", "dash": "dot"}
         )
     best = best_epoch(history)
-    if best is not None:
-        fig.add_vline(
-            x=best,
-            line={"color": "#2ca02c", "dash": "dot"},
-            annotation_text=f"best epoch {best} (lowest validation data loss)",
-            annotation_position="top left",
+    if best is not None:  # named in the legend: a label on the plot collides with the curves
+        marker = {"color": "#2ca02c", "dash": "dot"}
+        fig.add_vline(x=best, line=marker)
+        fig.add_scatter(
+            x=[None],
+            y=[None],
+            mode="lines",
+            line=marker,
+            name=f"best epoch {best} (lowest validation data loss)",
         )
     title = "Loss (data part; shaded = train/validation gap)" if metric == "loss" else "Accuracy"
     _layout(fig, title, "epoch", "cross-entropy" if metric == "loss" else "accuracy")
@@ -197,8 +220,9 @@ def weight_history_figure(history: list[dict]) -> go.Figure:
     return fig.update_layout(margin={"t": 80})
 
 
-def images_grid_figure(images: np.ndarray, titles: list[str], columns: int = 8) -> go.Figure:
-    """A grid of grayscale images (n, h, w) with a caption each."""
+def images_grid_figure(images: np.ndarray, titles: list[str], columns: int = 6) -> go.Figure:
+    """A grid of grayscale images (n, h, w) with a caption each; a caption "a→b" is split over
+    two lines so long class names (Fashion-MNIST) stay legible."""
     from plotly.subplots import make_subplots
 
     n = len(images)
@@ -206,9 +230,9 @@ def images_grid_figure(images: np.ndarray, titles: list[str], columns: int = 8) 
     fig = make_subplots(
         rows=rows,
         cols=columns,
-        subplot_titles=titles,
-        horizontal_spacing=0.01,
-        vertical_spacing=0.08,
+        subplot_titles=[t.replace("→", "<br>→ ") for t in titles],
+        horizontal_spacing=0.02,
+        vertical_spacing=0.12 if rows > 1 else 0.0,
     )
     for i, image in enumerate(images):
         fig.add_heatmap(
@@ -221,9 +245,9 @@ def images_grid_figure(images: np.ndarray, titles: list[str], columns: int = 8) 
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     fig.update_layout(
-        height=140 * rows + 40, margin={"l": 10, "r": 10, "t": 40, "b": 10}, template="plotly_white"
+        height=190 * rows + 50, margin={"l": 10, "r": 10, "t": 60, "b": 10}, template="plotly_white"
     )
-    fig.update_annotations(font_size=11)
+    fig.update_annotations(font_size=14)
     return fig
 
 

@@ -144,5 +144,15 @@ def errors_by_degree(config: PolyConfig, data: Data) -> list[dict]:
     return rows
 
 
+def used_folds(config: PolyConfig, data: Data) -> int:
+    """The folds cross-validation really uses: never more than there are training samples."""
+    return min(config.folds, len(data.x_train))
+
+
+def overfit_panel_degree(best: int) -> int:
+    """The 'Overfit' panel's degree: well past the best one (the course's 15 at least)."""
+    return min(MAX_DEGREE, max(15, best + 5))
+
+
 def best_degree(rows: list[dict], key: str = "cv_mean") -> int:
     return min(rows, key=lambda row: row[key])["degree"]

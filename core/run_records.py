@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import math
-from dataclasses import asdict
+from dataclasses import asdict, fields
 
 from core import run_schema
 from core.config import TRAINING_TASK, TrainingConfig
@@ -41,25 +41,63 @@ def _round(value, digits: int = 4):
     return None if value is None or not math.isfinite(value) else round(value, digits)
 
 
-def table_row(job: JobRecord) -> dict:
-    """One row of the run table: key settings, best validation loss and epoch, test scores."""
+MISSING = "—"  # a number a run does not have (still running, failed): never "None"
+
+
+def _shown(value):
+    return MISSING if value is None else value
+
+
+def table_row(job: JobRecord, differs: str = "") -> dict:
+    """One row of the run table: what sets the run apart, best validation loss and its epoch,
+    test scores; human column names, a dash where a run has no number."""
     config: TrainingConfig = job.payload["config"]
     best = best_epoch(job.history)
     val_losses = {h["epoch"]: h.get("val_data_loss", h.get("val_loss")) for h in job.history}
     result = job.result or {}
     return {
-        "run": job.id,
-        "label": job.label,
-        "status": job.status,
-        "dataset": config.dataset,
-        "hidden": "-".join(map(str, config.units)),
-        "optimizer": f"{config.optimizer} {config.learning_rate:g}",
-        "epochs": len(job.history),
-        "best val loss": _round(val_losses.get(best)) if best else None,
-        "best epoch": best,
-        "test acc (last)": _round(result.get("test_last", {}).get("accuracy")),
-        "test acc (best ckpt)": _round(result.get("test_best", {}).get("accuracy")),
+        "Run": job.id,
+        "What differs": differs or job.label,
+        "Status": job.status,
+        "Dataset": config.dataset,
+        "Hidden layers": "-".join(map(str, config.units)) or MISSING,
+        "Optimizer": f"{config.optimizer} {config.learning_rate:g}",
+        "Epochs run": len(job.history),
+        "Best val. loss (data)": _shown(_round(val_losses.get(best)) if best else None),
+        "Best epoch": _shown(best),
+        "Test acc., last epoch": _shown(_round(result.get("test_last", {}).get("accuracy"))),
+        "Test acc., best epoch": _shown(_round(result.get("test_best", {}).get("accuracy"))),
     }
+
+
+def differences(configs: list[TrainingConfig]) -> list[str]:
+    """For each config, the settings whose values differ among them ("batch size 32, seed 2"),
+    so runs that share a model still read apart; "same settings" when nothing differs."""
+    names = [f for f in fields(TrainingConfig) if "spec" in f.metadata]
+    varying = [f for f in names if len({repr(getattr(c, f.name)) for c in configs}) > 1]
+    labels = []
+    for config in configs:
+        parts = []
+        for field in varying:
+            value = getattr(config, field.name)
+            shown = "-".join(map(_text, value)) if isinstance(value, tuple) else _text(value)
+            parts.append(f"{field.metadata['spec'].label} {shown}")
+        labels.append(", ".join(parts) or "same settings")
+    return labels
+
+
+def _text(value) -> str:
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def run_table(jobs: list[JobRecord]) -> list[dict]:
+    """Rows for several runs, each labelled by what sets it apart from the others."""
+    if len(jobs) < 2:
+        return [table_row(job) for job in jobs]
+    labels = differences([job.payload["config"] for job in jobs])
+    return [table_row(job, label) for job, label in zip(jobs, labels, strict=True)]
 
 
 def history_csv(job: JobRecord) -> str:
@@ -200,3 +238,25 @@ def zip_folder(path: str, most: int = 50 * 2**20) -> bytes | None:
             if file.is_file() and buffer.tell() < most:
                 archive.write(file, Path(folder.name) / file.relative_to(folder))
     return buffer.getvalue()
+
+
+def fingerprint(job: JobRecord) -> str:
+    """What makes two records the same run, whatever their ids: label, config and curves."""
+    curves = [
+        {k: v for k, v in sorted(h.items()) if k != "received_at" and isinstance(v, (int, float))}
+        for h in job.history
+    ]
+    config = job.payload.get("config")
+    settings = config.to_query() if isinstance(config, TrainingConfig) else {}
+    return json.dumps([job.label, settings, curves], sort_keys=True, default=str)
+
+
+def new_records(records: list[JobRecord], kept: list[JobRecord]) -> list[JobRecord]:
+    """The imported records not already kept (a file imported twice adds nothing)."""
+    seen = {fingerprint(job) for job in kept}
+    fresh = []
+    for record in records:
+        if (mark := fingerprint(record)) not in seen:
+            seen.add(mark)
+            fresh.append(record)
+    return fresh

@@ -42,15 +42,18 @@ def optuna_figures(records: list[dict]) -> dict[str, go.Figure | str]:
     return figures
 
 
-def trial_curves_figure(history: list[dict], states: dict[int, str]) -> go.Figure:
-    """Validation loss per epoch of every trial, live; pruned trials dotted where they stop."""
+def trial_curves_figure(
+    history: list[dict], states: dict[int, str], running: bool = True
+) -> go.Figure:
+    """Validation loss per epoch of every trial, live; pruned trials dotted where they stop.
+    A trial without a state is running while the study runs, else it was stopped."""
     curves: dict[int, list[tuple[int, float]]] = defaultdict(list)
     for record in history:
         if "trial" in record:
             curves[record["trial"]].append((record["epoch"], record["val_data_loss"]))
     fig = go.Figure()
     for number, points in sorted(curves.items()):
-        state = states.get(number, "RUNNING").lower()
+        state = states.get(number, "RUNNING" if running else "STOPPED").lower()
         epochs, values = zip(*points, strict=True)
         fig.add_scatter(
             x=epochs,

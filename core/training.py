@@ -362,7 +362,9 @@ def fit_model(
     if live.diverged:
         raise Diverged(live.diverged)
     if live.stopped:
-        raise StopRequested(live.stopped)
+        stop = StopRequested(live.stopped)
+        stop.trained = (model, live)  # for run_training to evaluate; never sent to the server
+        raise stop
     return model, live
 
 
@@ -385,7 +387,24 @@ def run_training(payload: dict, reporter: Reporter) -> dict:
     config: TrainingConfig = payload["config"]
     splits = load_splits(config, allow_download=True, data_dir=payload.get("data_dir"))
     logs, board = _tensorboard(config, reporter)
-    model, live = fit_model(config, splits, reporter, extra_callbacks=board)
+    try:
+        model, live = fit_model(config, splits, reporter, extra_callbacks=board)
+    except StopRequested as stop:
+        trained = getattr(stop, "trained", None)
+        if trained is None:
+            raise  # stopped while the data loaded: nothing trained to score
+        model, live = trained
+        if live.last_weights is None:  # stopped inside the first epoch: score what it learned
+            live.last_weights = model.get_weights()
+        result = _results(config, splits, model, live, logs)
+        raise StopRequested(str(stop), result=result) from None
+    return _results(config, splits, model, live, logs)
+
+
+def _results(
+    config: TrainingConfig, splits, model: keras.Model, live: LiveReport, logs: str = ""
+) -> dict:
+    """Test scores of the last and best weights, weight statistics and what the run did."""
     final_weights = model.get_weights()
     evaluator = live.evaluator
     n_classes = config.info.n_classes
@@ -397,7 +416,7 @@ def run_training(payload: dict, reporter: Reporter) -> dict:
         best = _test_report(evaluator, splits, n_classes)
     model.set_weights(final_weights)
     epochs_run = live.epoch + 1
-    restored = config.early_stopping and config.es_restore_best
+    restored = config.early_stopping and config.es_restore_best and not live.stopped
     final = "best" if restored else "last"
     extra = {}
     if restored and not _same(final_weights, live.best_weights):
@@ -405,15 +424,17 @@ def run_training(payload: dict, reporter: Reporter) -> dict:
         final, extra = "restored", {"test_restored": _test_report(evaluator, splits, n_classes)}
     if logs:
         extra["tensorboard_dir"] = logs
+    if math.isfinite(live.best_loss):  # a run stopped inside its first epoch has none
+        extra["best_val_loss"] = live.best_loss
     return {
         **extra,
         "test_last": last,
         "test_best": best,
         "final": final,
         "best_epoch": live.best_epoch,
-        "best_val_loss": live.best_loss,
         "epochs_run": epochs_run,
-        "early_stopped": epochs_run < config.epochs,
+        "early_stopped": epochs_run < config.epochs and not live.stopped,
+        "stopped_by_learner": bool(live.stopped),
         "restored_best": restored,
         "weights": _weight_stats(model),
         "weight_history": live.weight_history.records(),

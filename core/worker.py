@@ -145,7 +145,7 @@ def resolve_task(path: str):
 
 def configure_tensorflow(threads: int) -> None:
     """Quiet logs, bounded threads, deterministic ops; then trace a tiny model once."""
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"  # 2 lets C++ error-level noise (NodeDef…) through
     import numpy as np
     import tensorflow as tf
 

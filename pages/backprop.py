@@ -9,7 +9,9 @@ from core import backprop as bp
 from core.backprop_plots import error_figure, network_figure
 from core.url_state import field_problems, field_range
 from pages.ui import page_state
-from pages.ui.runtime import chart, markdown
+from pages.ui.runtime import chart, markdown, through_app
+
+through_app()  # first: a deep link opens the real app
 
 st.title("Backpropagation, step by step")
 markdown("backprop")
@@ -42,31 +44,37 @@ sb.number_input(
     key="bp_l2",
     help="Adds −ηλw to every update: w ← w − η(∇E + λw).",
 )
-if sb.button("Course values", key="bp_defaults"):
-    page_state.seed("bp", bp.BackpropConfig(), overwrite=True)
-    st.rerun()
+sb.button(
+    "Course values",
+    key="bp_defaults",
+    on_click=page_state.seed,
+    args=("bp", bp.BackpropConfig()),
+    kwargs={"overwrite": True},
+    help="Back to the course's worked example (x1 = 0.35, x2 = 0.9, …).",
+)
 
 config = page_state.read("bp", bp.BackpropConfig)
 for problem in field_problems(config):
     st.error(problem)
 steps = bp.steps(config)
 last = len(steps) - 1
-step = min(config.step, last)
+step = min(config.step, len(steps)) - 1  # index into steps; the URL and page count from 1
+st.session_state.bp_step = step + 1  # a link's step=99 lands on the last step
 
 
-def go_to(index: int) -> None:
-    st.session_state.bp_step = index
+def go_to(number: int) -> None:
+    st.session_state.bp_step = number
 
 
 b1, b2, b3, b4 = st.columns([1, 1, 1, 3])
-b1.button("Previous", disabled=step == 0, key="bp_prev", on_click=go_to, args=(step - 1,))
+b1.button("Previous", disabled=step == 0, key="bp_prev", on_click=go_to, args=(step,))
 b2.button(
-    "Next", type="primary", disabled=step == last, key="bp_next", on_click=go_to, args=(step + 1,)
+    "Next", type="primary", disabled=step == last, key="bp_next", on_click=go_to, args=(step + 2,)
 )
-b3.button("Reset", key="bp_reset", on_click=go_to, args=(0,))
-labels = [f"{i + 1}. {s.title}" for i, s in enumerate(steps)]
-b4.selectbox("Jump to", range(len(steps)), format_func=labels.__getitem__, key="bp_step")
-config = dataclasses.replace(config, step=step)
+b3.button("Reset", key="bp_reset", on_click=go_to, args=(1,))
+labels = {i + 1: f"{i + 1}. {s.title}" for i, s in enumerate(steps)}
+b4.selectbox("Jump to", list(labels), format_func=labels.__getitem__, key="bp_step")
+config = dataclasses.replace(config, step=step + 1)
 page_state.save("bp", config)
 
 current = steps[step]
@@ -110,7 +118,7 @@ if step == last:
         ),
         hide_index=True,
     )
-if config == dataclasses.replace(bp.BackpropConfig(), step=step):
+if config == dataclasses.replace(bp.BackpropConfig(), step=step + 1):
     with st.expander("Where the handwritten notes slip"):
         st.markdown("\n".join(f"- {slip}" for slip in bp.COURSE_SLIPS))
 

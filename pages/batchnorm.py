@@ -6,7 +6,9 @@ from core import batchnorm as bn
 from core import batchnorm_plots as plots
 from core.concept_runs import BN_RUNS
 from pages.ui import page_state, run_group
-from pages.ui.runtime import chart, markdown
+from pages.ui.runtime import chart, markdown, through_app
+
+through_app()  # first: a deep link opens the real app
 
 st.title("Batch normalization")
 markdown("batchnorm_intro")

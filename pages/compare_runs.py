@@ -6,9 +6,14 @@ import streamlit as st
 from core.config import TRAINING_TASK, Caps
 from core.course_reference import reference_lines, references
 from core.plots import overlay_figure
-from core.run_records import history_csv, records_from_json, runs_json, table_row
+from core.run_records import history_csv, new_records, records_from_json, run_table, runs_json
+from pages.ui import page_state
 from pages.ui.run_view import metric_choice
-from pages.ui.runtime import chart, job_manager, owner
+from pages.ui.runtime import chart, job_manager, owner, through_app
+
+through_app()  # first: a deep link opens the real app
+
+page_state.no_settings()
 
 MAX_IMPORT_BYTES = 20 * 2**20  # as .streamlit/config.toml's server.maxUploadSize
 
@@ -37,9 +42,12 @@ with st.expander("Import runs (JSON exported from this app)"):
         except ValueError as error:
             st.error(str(error))
         else:
-            for record in records:
+            fresh = new_records(records, manager.jobs(me))
+            for record in fresh:
                 manager.adopt(me, record)
-            st.success(f"Imported {len(records)} run(s).")
+            st.success(f"Imported {len(fresh)} run(s).")
+            if len(fresh) < len(records):
+                st.info(f"{len(records) - len(fresh)} run(s) of this file are already here.")
             for notice in notices:
                 st.warning(notice)
 
@@ -66,7 +74,7 @@ overlay = overlay_figure(
 chart(overlay, key="cr_overlay")
 
 st.subheader("All runs (click a column to sort)")
-st.dataframe(pd.DataFrame([table_row(job) for job in runs]), hide_index=True)
+st.dataframe(pd.DataFrame(run_table(runs)), hide_index=True)
 
 c1, c2, c3 = st.columns(3)
 c1.download_button(

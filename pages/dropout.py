@@ -6,7 +6,9 @@ from core import dropout as do
 from core import dropout_plots as plots
 from core.concept_runs import DROPOUT_RUNS
 from pages.ui import page_state, run_group
-from pages.ui.runtime import chart, markdown
+from pages.ui.runtime import chart, markdown, through_app
+
+through_app()  # first: a deep link opens the real app
 
 st.title("Dropout: a different network on every forward pass")
 markdown("dropout_intro")

@@ -5,7 +5,9 @@ import streamlit as st
 from core import early_stopping as es
 from core.early_stopping_plots import stopping_figure
 from pages.ui import page_state, run_group
-from pages.ui.runtime import chart, markdown
+from pages.ui.runtime import chart, markdown, through_app
+
+through_app()  # first: a deep link opens the real app
 
 st.title("Early stopping")
 markdown("early_stopping_intro")

@@ -8,9 +8,14 @@ from core.course_data import configured_folder
 from core.course_reference import reference_lines
 from core.plots import overlay_figure
 from core.presets import PRESETS
-from core.run_records import table_row
+from core.run_records import run_table
+from pages.ui import page_state
 from pages.ui.run_view import metric_choice
-from pages.ui.runtime import chart, job_manager, owner, submit
+from pages.ui.runtime import chart, job_manager, owner, submit, through_app
+
+through_app()  # first: a deep link opens the real app
+
+page_state.no_settings()
 
 st.title("Lecture experiments")
 st.markdown(
@@ -44,8 +49,8 @@ def overlay(run_ids: list[str]) -> None:
     course = reference_lines(list(preset.course))
     chart(overlay_figure(runs, metric, course), key="ex_overlay")
     if course:
-        st.caption("Grey dotted: the course's own printed run (assets/course_logs.csv).")
-    st.dataframe(pd.DataFrame([table_row(job) for job in jobs]), hide_index=True)
+        st.caption("Grey lines: the course's own printed runs (assets/course_logs.csv).")
+    st.dataframe(pd.DataFrame(run_table(jobs)), hide_index=True)
     for job in jobs:
         if job.status in ("failed", "diverged"):
             st.error(f"{job.label}: {job.reason}")

@@ -16,8 +16,10 @@ from core.kfold import (
 from core.kfold_plots import average_train_val_figure, final_model_figure, folds_figure
 from core.run_records import describe
 from pages.ui import page_state, run_view
-from pages.ui.runtime import chart, job_manager, markdown, owner, submit
+from pages.ui.runtime import chart, job_manager, markdown, owner, submit, through_app
 from pages.ui.training_widgets import seed_widgets, start_config, training_sidebar
+
+through_app()  # first: a deep link opens the real app
 
 st.title("K-fold validation")
 manager, me = job_manager(), owner()

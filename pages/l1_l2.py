@@ -5,7 +5,9 @@ import streamlit as st
 from core import penalties as pen
 from core import penalty_plots as plots
 from pages.ui import page_state, run_group
-from pages.ui.runtime import chart, markdown
+from pages.ui.runtime import chart, markdown, through_app
+
+through_app()  # first: a deep link opens the real app
 
 st.title("L1 vs L2 penalties")
 markdown("l1_l2_intro")

@@ -8,7 +8,9 @@ from core import polynomial as poly
 from core import polynomial_plots as plots
 from core.url_state import field_range
 from pages.ui import page_state
-from pages.ui.runtime import chart, markdown
+from pages.ui.runtime import chart, markdown, through_app
+
+through_app()  # first: a deep link opens the real app
 
 st.title("Underfit, good fit, overfit")
 markdown("polynomial_intro")
@@ -37,7 +39,8 @@ chart(
 rows = poly.errors_by_degree(config, data)
 best = poly.best_degree(rows)
 st.subheader("Three models, three diagnoses")
-panel_models = [poly.fit(data.x_train, data.y_train, d) for d in (1, best, config.overfit_degree)]
+panel_degrees = (1, best, poly.overfit_panel_degree(best))
+panel_models = [poly.fit(data.x_train, data.y_train, d) for d in panel_degrees]
 chart(
     plots.panels_figure(data, panel_models, ["Underfit", "Good fit", "Overfit"], config.curve),
     key="poly_panels",
@@ -45,7 +48,10 @@ chart(
 markdown("polynomial_panels")
 
 st.subheader("Error against degree: the U-curve")
-chart(plots.u_curve_figure(rows, best, config.folds), key="poly_ucurve")
+folds = poly.used_folds(config, data)
+chart(plots.u_curve_figure(rows, best, folds), key="poly_ucurve")
+if folds < config.folds:
+    st.caption(f"{config.folds} folds asked, {folds} used: there are {folds} training samples.")
 markdown("polynomial_ucurve")
 
 st.subheader("Regularization tames a high-degree fit")
@@ -84,7 +90,7 @@ chart(
 )
 zeros = int((lasso.coefficients == 0).sum())
 st.caption(
-    f"Ridge at λ = {config.alpha:.2g} shrinks ‖w‖ from {plain.norm:,.1f} to {ridge.norm:,.2f}; "
+    f"Ridge at λ = {config.alpha:.2g} shrinks ‖w‖ from {plain.norm:,.2f} to {ridge.norm:,.2f}; "
     f"lasso at λ = {config.lasso_alpha:.2g} sets {zeros} of {degree} coefficients to exactly "
     "zero."
 )

@@ -20,7 +20,9 @@ from core.search import (
 )
 from core.search_plots import optuna_figures, trial_curves_figure
 from pages.ui import page_state, run_view
-from pages.ui.runtime import chart, job_manager, markdown, owner, submit
+from pages.ui.runtime import chart, job_manager, markdown, owner, submit, through_app
+
+through_app()  # first: a deep link opens the real app
 
 STOP_GRACE = 600.0  # seconds a study may take to finish its current trial after Stop
 
@@ -93,7 +95,7 @@ if b1.button("Start search", type="primary", disabled=bool(errors), key="se_star
     run_id = submit(SEARCH_TASK, payload, label, stop_grace=STOP_GRACE)
     selected = st.session_state.se_run = run_id or selected
 current = manager.snapshot(me, selected) if selected else None
-stopping = bool(current and current.stop_requested)
+stopping = bool(current and current.active and current.stop_requested)
 if b2.button(
     "Stop now" if stopping else "Stop after this trial",
     disabled=not (current and current.active),
@@ -120,9 +122,11 @@ def live(run_id: str, was_active: bool) -> None:
         return
     run_view.status_line(job)
     records = trial_records(job)
+    if not job.active:  # a trial cut short by Stop now is no longer running
+        records = [{**r, "state": "STOPPED"} if r["state"] == "RUNNING" else r for r in records]
     states = {r["number"]: r["state"] for r in records}
     if job.history:
-        chart(trial_curves_figure(job.history, states), key="se_curves")
+        chart(trial_curves_figure(job.history, states, job.active), key="se_curves")
     if records:
         st.dataframe(pd.DataFrame(trials_table(records)), hide_index=True, key="se_table")
         figures = cached_figures(records)
@@ -149,6 +153,7 @@ def best_trial(job) -> None:
     )
     if st.button("Open best in Training Lab", key="se_open_best", type="primary"):
         st.session_state.pop("tl_seen", None)  # let the Training Lab read the link's settings
+        st.session_state.pop("tl_run", None)  # and show no earlier run's results under them
         st.switch_page("pages/training_lab.py", query_params=config.to_query())
 
 

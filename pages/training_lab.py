@@ -5,13 +5,24 @@ import streamlit as st
 
 from core.config import TRAINING_TASK, problems
 from core.course_data import configured_folder
+from core.estimate import estimate_text, measured_speed
 from core.keras_snippet import keras_code
 from core.model_summary import shape_problem, summarize
-from core.run_records import describe, table_row
+from core.run_records import describe, run_table
 from pages.ui import run_view
-from pages.ui.data_preview import data_preview
-from pages.ui.runtime import chart, job_manager, markdown, owner, submit
+from pages.ui.data_preview import data_preview, dataset_missing
+from pages.ui.runtime import (
+    chart,
+    job_manager,
+    markdown,
+    owner,
+    submit,
+    through_app,
+    url_extras,
+)
 from pages.ui.training_widgets import start_config, training_sidebar
+
+through_app()  # first: a deep link opens the real app
 
 st.title("Training Lab")
 manager, me = job_manager(), owner()
@@ -19,15 +30,25 @@ manager, me = job_manager(), owner()
 start_config("tl")
 config = training_sidebar()
 st.session_state.tl_config = config
-st.query_params.from_dict(config.to_query())
+st.query_params.from_dict({**url_extras(), **config.to_query()})
 
 errors = problems(config)
+model_ok = not errors
+if not config.info.embedded and (missing := dataset_missing(config.dataset)):
+    errors.append(missing)
 if not errors and config.is_cnn and (message := shape_problem(config)):
     errors.append(message)
 for error in errors:
     st.error(error)
 
 runs = manager.jobs(me, TRAINING_TASK)
+measured = [
+    (job.payload["config"], job.result["sizes"]["train"], [h["seconds"] for h in job.history])
+    for job in runs
+    if job.status == "finished" and job.result and "sizes" in job.result
+]
+if model_ok and (estimate := estimate_text(config, measured_speed(measured))):
+    st.info(estimate, icon=":material/schedule:")
 selected = st.session_state.get("tl_run")
 left, middle, right = st.columns([1, 1, 3])
 if left.button("Train", type="primary", disabled=bool(errors), key="tl_train"):
@@ -71,6 +92,10 @@ with st.expander("Model summary", expanded=False):
     st.write(f"Total params: **{summary.total_params:,}** (trainable {summary.trainable_params:,})")
 
 
+def show_picked_run() -> None:
+    st.session_state.tl_run = st.session_state.tl_pick
+
+
 def live_run(run_id: str, was_active: bool) -> None:
     job = manager.snapshot(me, run_id)
     if job is None:
@@ -85,7 +110,8 @@ if current is not None:
     st.fragment(run_every=0.5 if current.active else None)(live_run)(current.id, current.active)
     if not current.active:
         run_view.results(current, chart)
-        run_view.downloads(current)
+        if current.history:  # a run that failed before its first epoch has nothing to save
+            run_view.downloads(current)
 else:
     markdown("training_lab_intro")
 
@@ -94,12 +120,9 @@ with st.expander("Show the Keras code"):
 
 if runs:
     st.subheader("Run history")
-    table = pd.DataFrame([table_row(job) for job in reversed(runs)])
+    table = pd.DataFrame(run_table(list(reversed(runs))))
     st.dataframe(table, hide_index=True)
     ids = [job.id for job in reversed(runs)]
-    choice = st.selectbox(
-        "Show run", ids, index=ids.index(selected) if selected in ids else 0, key="tl_pick"
-    )
-    if choice != selected and st.button("Open this run", key="tl_open"):
-        st.session_state.tl_run = choice
-        st.rerun()
+    if selected in ids:
+        st.session_state.tl_pick = selected  # the selector names the run on screen
+    st.selectbox("Show run", ids, key="tl_pick", on_change=show_picked_run)

@@ -6,7 +6,9 @@ import streamlit as st
 from core import weight_decay as wd
 from core import weight_decay_plots as plots
 from pages.ui import page_state
-from pages.ui.runtime import chart, markdown
+from pages.ui.runtime import chart, markdown, through_app
+
+through_app()  # first: a deep link opens the real app
 
 st.title("Weight decay vs L2")
 markdown("weight_decay_intro")

@@ -48,8 +48,9 @@ def test_editing_a_weight_changes_the_results():
 
 
 def test_url_opens_a_step_and_bad_values_fall_back():
-    at = open_this_page({"step": "7", "eta": "-1", "w35": "oops"})
+    at = open_this_page({"step": "8", "eta": "-1", "w35": "oops"})
     assert current(at)[0] == "δ5"
+    assert at.subheader[0].value.startswith("Step 8 of 16")  # the URL counts steps as the page
     assert len(at.warning) == 2
     assert at.number_input(key="bp_learning_rate").value == 0.001  # clamped to the widget's
     assert any("below the smallest" in w.value for w in at.warning)
@@ -60,3 +61,23 @@ def test_gradient_check_and_slips_are_shown():
     table = at.dataframe[-1].value
     assert table["|engine − finite diff.|"].max() < 1e-8
     assert any("5962" in block.value for block in at.markdown)
+
+
+def test_course_values_button_restores_the_example():
+    at = open_this_page()
+    at.number_input(key="bp_w13").set_value(0.5).run()
+    at.button(key="bp_next").click().run()
+    at.button(key="bp_defaults").click().run()
+    assert not at.exception, at.exception
+    assert at.number_input(key="bp_w13").value == 0.1
+    assert current(at) == ("z3", "0.7550")
+
+
+def test_step_in_the_url_is_the_step_number_on_the_page():
+    at = open_this_page()
+    for _ in range(3):
+        at.button(key="bp_next").click().run()
+    assert at.subheader[0].value.startswith("Step 4 of 16")
+    assert at.query_params["step"] == ["4"] or at.query_params["step"] == "4"
+    at = open_this_page({"step": "99"})
+    assert current(at) == ("w24", "0.5926")

@@ -23,7 +23,7 @@ def test_offline_preset_runs_and_overlays_every_run():
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         at.run()
-        statuses = list(at.dataframe[0].value["status"]) if at.dataframe else []
+        statuses = list(at.dataframe[0].value["Status"]) if at.dataframe else []
         if statuses and all(s == "finished" for s in statuses):
             break
         time.sleep(1)

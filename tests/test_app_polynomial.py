@@ -38,3 +38,28 @@ def test_url_opens_the_same_view_and_bad_values_fall_back():
     assert at.slider(key="poly_degree").value == 7
     assert at.radio(key="poly_curve").value == "cosine"
     assert len(at.warning) == 1
+
+
+def specs(at: AppTest) -> list[dict]:
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def test_overfit_panel_does_not_follow_the_regularization_degree():
+    at = open_this_page({"over": "3"})
+    panels = next(s for s in specs(at) if len(s["layout"].get("annotations", [])) >= 3)
+    overfit = next(a["text"] for a in panels["layout"]["annotations"] if "Overfit" in a["text"])
+    assert overfit.startswith("Overfit: degree 15<br>"), overfit
+
+
+def test_cv_legend_names_the_folds_really_used():
+    at = open_this_page({"n": "8", "k": "20"})
+    names = [t.get("name", "") for s in specs(at) for t in s["data"]]
+    assert "8-fold CV" in names and "20-fold CV" not in names
+    assert any("8 used" in c.value for c in at.caption)
+
+
+def test_norm_caption_rounds_both_norms_alike():
+    at = open_this_page()
+    caption = next(c.value for c in at.caption if "shrinks" in c.value)
+    before, after = caption.split("from ")[1].split("; ")[0].split(" to ")
+    assert len(before.split(".")[1]) == len(after.split(".")[1]) == 2

@@ -114,3 +114,21 @@ def test_page_overlays_the_selected_runs():
     assert len(at.dataframe[0].value) == 4
     at.button(key="cr_delete").click().run()
     assert len(at.dataframe[0].value) == 2
+
+
+def test_run_table_tells_runs_apart_with_human_columns_and_no_none():
+    from dataclasses import replace
+
+    from core.run_records import run_table
+
+    first, second = sample_run(1, "moons 8-4"), sample_run(2, "moons 8-4")
+    second.payload["config"] = replace(second.payload["config"], batch_size=64)
+    second.result = None
+    rows = run_table([first, second])
+    assert [row["What differs"] for row in rows] == [
+        "Batch size 32, Seed 1",
+        "Batch size 64, Seed 2",
+    ] or all("Batch size" in row["What differs"] for row in rows)
+    assert rows[1]["Test acc., last epoch"] == "—"
+    assert all(value is not None for row in rows for value in row.values())
+    assert all(" " in name or name[0].isupper() for name in rows[0])

@@ -14,6 +14,7 @@ from core.kfold import (
     fold_indices,
     kfold_problems,
 )
+from core.kfold_plots import folds_figure
 
 
 @pytest.mark.parametrize(("n", "k", "repeats"), [(100, 4, 1), (103, 5, 3), (10, 10, 2)])
@@ -107,3 +108,30 @@ def test_the_kfold_job_trains_every_fold_then_retrains_for_best_epoch_plus_one(k
     assert 0.0 <= result["test"]["accuracy"] <= 1.0
     mean = result["folds_at_best"]["val_data_loss"]["mean"]
     assert mean == pytest.approx(average.mean["val_data_loss"][average.best_index])
+
+
+def test_one_fold_claims_no_lowest_average():
+    history = [
+        {"part": "fold", "repeat": 0, "fold": 0, "epoch": e, "val_data_loss": v, "data_loss": v}
+        | {"accuracy": 1 - v, "val_accuracy": 1 - v}
+        for e, v in ((1, 0.9), (2, 0.5), (3, 0.7))
+    ]
+    one = fold_average(history, epochs=3)
+    figure = folds_figure(history, one, "val_data_loss", 3)
+    assert not any("lowest" in (a.text or "") for a in figure.layout.annotations)
+    assert not any("average" in (t.name or "") for t in figure.data)
+
+
+def test_stop_inside_the_fold_loop_ends_the_job_without_a_restart(keras_pool):
+    from tests.test_jobs import wait_for
+
+    restarts = keras_pool.status()["restarts"]
+    config = replace(TrainingConfig(), units=(32,), epochs=300, seed=1)
+    job_id = keras_pool.submit(
+        "kf-stop", KFOLD_TASK, {"config": config, "kfold": KFoldSettings(size=300, k=3)}
+    )
+    assert wait_for(lambda: len(keras_pool.snapshot("kf-stop", job_id).history) >= 2, 120)
+    keras_pool.stop("kf-stop", job_id)
+    job = keras_pool.wait("kf-stop", job_id, 60)
+    assert job.status == "stopped" and "learner" in job.reason, job.reason
+    assert keras_pool.status()["restarts"] == restarts

@@ -134,3 +134,15 @@ def test_a_run_restored_by_early_stopping_with_weight_history_round_trips():
     assert record.result["final"] == "restored"
     assert record.result["weight_history"] == document["result"]["weight_history"]
     assert json.loads(run_json(record))["result"] == document["result"]
+
+
+def test_importing_the_same_file_twice_adds_nothing():
+    from core.run_records import new_records, runs_json
+
+    first, second = sample_run(1, "moons 8-4"), sample_run(2, "moons 8-4 seed 2")
+    text = runs_json([first, second])
+    records, _ = records_from_json(text)
+    assert len(new_records(records, [])) == 2
+    kept = [first, second]
+    again, _ = records_from_json(text)
+    assert new_records(again, kept) == []

@@ -56,6 +56,12 @@ def test_stop_ends_a_real_training_run(keras_pool):
     assert wait_for(lambda: not keras_pool.snapshot("t", job_id).active, 5)
     job = keras_pool.snapshot("t", job_id)
     assert job.status == "stopped" and len(job.history) < 400
+    # what was trained is scored: last and best weights on the test set
+    result = job.result
+    assert result["test_last"]["accuracy"] > 0.5 and "confusion" in result["test_best"]
+    assert result["epochs_run"] >= 3 and result["stopped_by_learner"]
+    assert not result["early_stopped"] and result["final"] == "last"
+    assert [w["layer"] for w in result["weights"]] == ["dense_1", "dense_2", "output"]
 
 
 def test_early_stopping_and_best_checkpoint(keras_pool):
@@ -104,6 +110,8 @@ def test_stop_in_the_first_second_is_cooperative_and_keeps_the_worker(keras_pool
     job = keras_pool.wait("early", job_id, 60)
     assert job.status == "stopped" and "learner" in job.reason, job.reason
     assert keras_pool.status()["restarts"] == restarts
+    if job.result is not None:  # stopped after the model was built: its test score is there
+        assert "accuracy" in job.result["test_last"]
 
 
 def test_tensorboard_logs_are_written_per_run_and_zipped(keras_pool):

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pandas as pd
 import streamlit as st
 
 from core import plots
 from core.config import TrainingConfig
-from core.course_data import DatasetUnavailable, configured_folder
+from core.course_data import DatasetUnavailable, configured_folder, missing_message
 from core.preview import preview, preview_elsewhere
 
 
@@ -18,6 +20,16 @@ def _preview(config: TrainingConfig, data_dir: str | None) -> dict:
     if config.info.embedded:
         return preview(config)
     return preview_elsewhere(config, data_dir)
+
+
+def dataset_missing(name: str) -> str | None:
+    """Why Train is off for a course dataset (not on disk and no download possible), or None."""
+    return _missing(name, configured_folder(), os.environ.get("KERAS_HOME", ""))
+
+
+@st.cache_data(show_spinner=False, ttl=60)
+def _missing(name: str, data_dir: str | None, keras_home: str) -> str | None:
+    return missing_message(name, data_dir)
 
 
 def data_preview(config: TrainingConfig, chart) -> None:

@@ -8,7 +8,7 @@ import streamlit as st
 from core.config import TRAINING_TASK, TrainingConfig
 from core.course_data import configured_folder
 from core.plots import overlay_figure
-from core.run_records import table_row
+from core.run_records import run_table
 from pages.ui.run_view import metric_choice
 from pages.ui.runtime import chart, job_manager, owner, submit
 
@@ -38,7 +38,7 @@ def _overlay(group: str, run_ids: list[str]) -> None:
     jobs = [job for job in (manager.snapshot(me, i) for i in run_ids) if job is not None]
     metric = metric_choice(f"{group}_metric")
     chart(overlay_figure([(j.label, j.history) for j in jobs], metric), key=f"{group}_overlay")
-    st.dataframe(pd.DataFrame([table_row(job) for job in jobs]), hide_index=True)
+    st.dataframe(pd.DataFrame(run_table(jobs)), hide_index=True)
     for job in jobs:
         if job.status in ("failed", "diverged"):
             st.error(f"{job.label}: {job.reason}")

@@ -74,16 +74,12 @@ def curves(job: JobRecord, chart, key: str) -> None:
     if not job.history:
         st.caption("The first epoch includes Keras' one-off graph tracing (about 2–3 s).")
         return
+    span = config.epochs if job.active else 0  # once ended: the epochs it actually ran
     left, right = st.columns(2)
     with left:
-        chart(
-            plots.curves_figure(job.history, "loss", total_epochs=config.epochs), key=f"{key}_loss"
-        )
+        chart(plots.curves_figure(job.history, "loss", total_epochs=span), key=f"{key}_loss")
     with right:
-        chart(
-            plots.curves_figure(job.history, "accuracy", total_epochs=config.epochs),
-            key=f"{key}_acc",
-        )
+        chart(plots.curves_figure(job.history, "accuracy", total_epochs=span), key=f"{key}_acc")
     if config.early_stopping:
         st.caption(
             f"**Early stopping** watches `{config.es_monitor}` (Keras' val_loss includes any "

@@ -10,11 +10,25 @@ import streamlit as st
 from core.config import Caps
 from core.identity import browser_id
 from core.jobs import JobLimitReached, JobManager, Policy, backend_from_env
+from core.plots import presentation_style
 from core.worker import Recycle
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
 XSRF_COOKIE = "_streamlit_xsrf"  # set once per browser by Streamlit's server (Tornado)
 HEARTBEAT_SECONDS = 30
+
+
+def through_app() -> None:
+    """Run this page under app.py's navigation, even when a deep link is the server's first
+    request: Streamlit then treats the `pages/` folder as an old-style multipage app (its raw
+    file list as navigation, app.py never runs) until st.navigation is first called. The flag
+    is switched off and a session app.py never ran for reruns through it, on the same page."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        if not st.session_state.get("app_ran"):
+            st.rerun()
 
 
 @st.cache_resource(show_spinner=False)
@@ -65,6 +79,17 @@ def presentation_mode() -> bool:
     return bool(st.session_state.get("presentation", False))
 
 
+def url_extras() -> dict[str, str]:
+    """App-wide settings every page's URL keeps: presentation mode (`present=1`)."""
+    return {"present": "1"} if presentation_mode() else {}
+
+
+def seed_presentation() -> None:
+    """A link with `present=1` opens in presentation mode (app.py, before the toggle)."""
+    if "presentation" not in st.session_state:
+        st.session_state.presentation = st.query_params.get("present") == "1"
+
+
 def apply_presentation_css() -> None:
     if presentation_mode():
         st.markdown(
@@ -83,5 +108,5 @@ PLOTLY_CONFIG = {
 def chart(fig, key: str | None = None) -> None:
     """A Plotly figure whose camera button saves a 3× PNG, bigger fonts in presentation mode."""
     if presentation_mode():
-        fig.update_layout(font={"size": 18})
+        presentation_style(fig)
     st.plotly_chart(fig, key=key, config=PLOTLY_CONFIG, width="stretch")

@@ -1,0 +1,56 @@
+"""'Show the Keras code' runs as printed for the course datasets and matches the app's counts."""
+
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+from core.config import TrainingConfig
+from core.keras_snippet import keras_code
+from core.model_summary import summarize
+from tests.course_fixtures import write_course_data
+
+CONFIGS = {
+    "mnist cnn": TrainingConfig(
+        dataset="mnist", architecture="cnn", units=(16,), conv_filters=(8,), epochs=1
+    ),
+    "fashion mlp, restored best": TrainingConfig(
+        dataset="fashion_mnist",
+        units=(32, 16),
+        dropout=(0.3,),
+        epochs=2,
+        early_stopping=True,
+        es_restore_best=True,
+        holdout="last",
+    ),
+    "imdb subset": TrainingConfig(
+        dataset="imdb", units=(16, 16), vocabulary=1000, train_subset=100, epochs=1, holdout="first"
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(CONFIGS))
+def test_course_snippet_runs_as_printed(name, tmp_path):
+    config = CONFIGS[name]
+    write_course_data(tmp_path / "keras" / "datasets")
+    (tmp_path / "run").mkdir()
+    script = tmp_path / "run" / "snippet.py"
+    script.write_text(keras_code(config), encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "REGLAB_DATA_DIR"}
+    env.update(KERAS_HOME=str(tmp_path / "keras"), TF_CPP_MIN_LOG_LEVEL="3")
+    done = subprocess.run(
+        [sys.executable, str(script)],
+        cwd=tmp_path / "run",
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    total = re.search(r"Total params: ([\d,]+)", done.stdout)
+    assert total and int(total.group(1).replace(",", "")) == summarize(config).total_params
+    restored = config.early_stopping and config.es_restore_best
+    label = "restored best weights" if restored else "last epoch"
+    assert f"test ({label}" in done.stdout
