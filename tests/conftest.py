@@ -1,9 +1,14 @@
 """Shared fixtures: small job pools of real worker processes, locally and on Dask."""
 
+import os
+
 import pytest
 
 from core.jobs import JobManager
 from tests.dask_cluster import dask_cluster
+
+# No network in tests: the app never even probes the course datasets' download host.
+os.environ.setdefault("REGLAB_OFFLINE", "1")
 
 
 @pytest.fixture(scope="session")

@@ -131,7 +131,7 @@ def test_stop_ends_the_study_after_the_current_trial_and_keeps_its_trials(keras_
 
 
 def test_units_per_layer_make_a_funnel_possible():
-    space = replace(TINY, per_layer_units=True, layers_min=2, layers_max=2)
+    space = replace(TINY, per_layer_units=True, layers_min=2, layers_max=2, units_max=256)
     params = {"layers": 2, "units_1": 128, "units_2": 64, "learning_rate": 0.01}
     params.update(optimizer="adam", batch_size="32", epochs=TINY.epochs_min)
     if TINY.dropout_max:
