@@ -63,9 +63,9 @@ def fit_figure(data: Data, model: Fit, curve: str, show_validation: bool = True)
     _add_fit(fig, data, model, curve)
     label = {"none": "least squares", "ridge": "ridge (L2)", "lasso": "lasso (L1)"}[model.penalty]
     penalty = f", λ = {model.alpha:g}" if model.penalty != "none" else ""
-    title = (
-        f"Degree {model.degree} ({label}{penalty}): train MSE "
-        f"{mse(model, data.x_train, data.y_train):.4f}, validation MSE "
+    title = (  # two short lines: a long one is cut off in a narrow column
+        f"Degree {model.degree} ({label}{penalty})<br>train MSE "
+        f"{mse(model, data.x_train, data.y_train):.4f} · validation MSE "
         f"{mse(model, data.x_val, data.y_val):.4f}"
     )
     fig.update_layout(
@@ -73,7 +73,8 @@ def fit_figure(data: Data, model: Fit, curve: str, show_validation: bool = True)
         xaxis_title="x",
         yaxis_title="y",
         template="plotly_white",
-        height=420,
+        height=440,
+        margin={"t": 80},
         legend={"orientation": "h", "y": -0.2},
     )
     fig.update_yaxes(range=_y_range(data))

@@ -38,6 +38,8 @@ def optuna_figures(records: list[dict]) -> dict[str, go.Figure | str]:
         figure.update_layout(
             template="plotly_white", height=420, margin={"l": 90, "r": 40, "t": 60, "b": 50}
         )
+        if plot is ov.plot_slice:  # one narrow panel per parameter: few, tilted ticks
+            figure.update_xaxes(nticks=4, tickangle=-40, tickfont={"size": 10}, automargin=True)
         figures[title] = figure
     return figures
 

@@ -44,3 +44,41 @@ def test_image_captions_are_legible():
     assert all(a.font.size >= 14 for a in fig.layout.annotations)
     assert fig.layout.annotations[0].text == "Sneaker<br>→ Sandal"
     assert fig.layout.height >= 2 * 180
+
+
+def test_long_titles_wrap_and_slice_plot_ticks_do_not_crowd():
+    from core import polynomial as poly
+    from core.polynomial_plots import fit_figure
+    from core.search_plots import optuna_figures
+    from tests.test_search import GOOD, TINY
+
+    config = poly.PolyConfig()
+    data = poly.make_data(config)
+    title = fit_figure(data, poly.fit(data.x_train, data.y_train, 15), config.curve).layout.title
+    assert "<br>" in title.text and max(len(line) for line in title.text.split("<br>")) < 60
+    records = [
+        {
+            "number": i,
+            "state": "COMPLETE",
+            "value": 0.5 + i / 10,
+            "params": {**GOOD, "units": 8 + i},
+            "distributions": {},
+            "intermediate": {},
+            "seconds": 1.0,
+            "attrs": {},
+        }
+        for i in range(3)
+    ]
+    import optuna
+
+    from core.search import suggest_config
+
+    trial = optuna.create_study().ask()
+    suggest_config(trial, TINY)
+    for record in records:
+        record["distributions"] = {
+            name: optuna.distributions.distribution_to_json(trial.distributions[name])
+            for name in record["params"]
+        }
+    sliced = optuna_figures(records)["Slice"]
+    assert all(axis.nticks == 4 and axis.tickangle == -40 for axis in sliced.select_xaxes())

@@ -1,0 +1,30 @@
+"""A worker's start-up keeps TensorFlow's C++ error-level noise out of the server log."""
+
+import subprocess
+import sys
+
+from tests.browser import ROOT
+
+TRAIN_ONCE = """
+from core.worker import configure_tensorflow
+configure_tensorflow(1)
+from core.config import TrainingConfig
+from core.training import run_training
+class Quiet:
+    job_number = 1
+    def send(self, kind, data): pass
+    def progress(self, data, every=0.2): pass
+    def should_stop(self): return False
+run_training({"config": TrainingConfig(epochs=2)}, Quiet())
+print("trained")
+"""
+
+
+def test_a_worker_trains_without_tensorflow_error_lines():
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "HOME": "/tmp"}
+    done = subprocess.run(
+        [sys.executable, "-c", TRAIN_ONCE], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert done.stdout.strip().endswith("trained"), done.stderr[-2000:]
+    noisy = [line for line in done.stderr.splitlines() if line.startswith("E0000")]
+    assert not noisy and "NodeDef" not in done.stderr, noisy[:3]
