@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import os
+import statistics
 import time
 
 import keras
@@ -13,34 +14,83 @@ import tensorflow as tf
 from core.config import TRAINING_TASK, TrainingConfig, tensorboard_root
 from core.data_loading import load_splits
 from core.features import MultiHot, ScaledImages, as_float32, image_bytes, row_width
-from core.model_builder import build_model, compile_model
+from core.model_builder import build_model, compile_model, sparse_input
 from core.model_summary import summarize
 from core.worker import Diverged, Reporter, StopRequested
 
 TASK = TRAINING_TASK
 SECONDS_PER_EXECUTION = 0.15  # how much work one compiled call does between progress reports
-CPU_FLOPS = 4e9  # rough sustained FLOP/s of one core, to size those calls
+# Training FLOP/s a worker starts from, measured on this 2-core machine (bench/course_speed.py);
+# each worker then learns its own (StepSpeed). Conv layers run far nearer the peak.
+INITIAL_SPEED = {"conv": 40e9, "dense": 15e9}
+STEP_OVERHEAD = 2e-4  # seconds per step inside a compiled call (callbacks are per call)
 GRID = 60  # decision-boundary resolution for 2-D sets
 HISTOGRAM_BINS = 41  # per-layer weight histograms over epochs; the middle bin holds zero
 
 
-def execution_plan(n_train: int, batch_size: int, flops_per_sample: int) -> tuple[int, int]:
-    """(steps_per_execution, steps_per_epoch): whole-epoch chunks of about 0.15 s each.
+class StepSpeed:
+    """How fast this worker trains (FLOP/s, per kind of model), learned from the calls it ran.
+
+    It sizes `steps_per_execution`. A plan never changes a run's numbers (every epoch is one
+    pass over the data, however it is cut into calls), so learning from timings is safe.
+    """
+
+    def __init__(self) -> None:
+        self.flops_per_second = dict(INITIAL_SPEED)
+
+    def step_seconds(self, kind: str, step_flops: float) -> float:
+        return step_flops / self.flops_per_second[kind] + STEP_OVERHEAD
+
+    def learn(self, kind: str, step_flops: float, seconds_per_step: float) -> None:
+        """Move halfway (geometrically) towards the speed just measured."""
+        if step_flops <= 0 or seconds_per_step <= STEP_OVERHEAD:
+            return
+        measured = step_flops / (seconds_per_step - STEP_OVERHEAD)
+        self.flops_per_second[kind] = math.sqrt(self.flops_per_second[kind] * measured)
+
+
+SPEED = StepSpeed()
+
+
+def execution_plan(n_train: int, batch_size: int, step_seconds: float) -> tuple[int, int]:
+    """(steps_per_execution, steps_per_epoch): calls of about 0.15 s each over one epoch.
 
     Keras runs `steps_per_execution` batches in one compiled call; fewer calls means less
-    per-call overhead. The epoch is cut into equal chunks (a few extra batches at most,
-    drawn from the next shuffle) so that progress and Stop are checked between chunks.
+    per-call overhead. Progress and Stop are checked between calls. An epoch is one pass
+    over the training data (the last batch may be smaller), and its last call stops where
+    the data ends, so the plan never changes what a run computes.
     """
     steps = max(1, math.ceil(n_train / batch_size))
-    step_seconds = 3 * max(flops_per_sample, 1) * batch_size / CPU_FLOPS + 2e-4
-    max_chunk = max(1, int(SECONDS_PER_EXECUTION / step_seconds))
-    chunks = math.ceil(steps / max_chunk)
-    per_call = math.ceil(steps / chunks)
-    return per_call, per_call * chunks
+    per_call = max(1, min(steps, int(SECONDS_PER_EXECUTION / max(step_seconds, 1e-9))))
+    return per_call, steps
 
 
-def _batch_reader(x):
-    """A TF function: example indices -> a dense float32 batch, from compact storage."""
+def step_flops(config: TrainingConfig, splits) -> float:
+    """Arithmetic of one training step (forward + backward ≈ 3 forward passes), counting only
+    the words a sparse multi-hot batch holds in its first layer."""
+    forward = summarize(config).flops_per_sample
+    x = splits.x_train
+    if sparse_input(config) and isinstance(x, MultiHot) and len(x):
+        first = summarize(config).rows[0]
+        words = len(x.indices) / len(x)
+        forward += first.flops * (words / x.width - 1)
+    return 3.0 * forward * config.batch_size
+
+
+def model_input(part, sparse: bool):
+    """What the model reads for a slice of features: a sparse batch for multi-hot rows when
+    the model's input is sparse (core.model_builder.SparseInputDense), else dense float32."""
+    if sparse and isinstance(part, MultiHot):
+        rows = np.repeat(np.arange(len(part), dtype=np.int64), np.diff(part.indptr))
+        coords = np.stack([rows, part.indices.astype(np.int64)], axis=1)
+        values = np.ones(len(coords), np.float32)
+        return tf.SparseTensor(coords, values, (len(part), part.width))
+    return as_float32(part)
+
+
+def _batch_reader(x, sparse: bool = False):
+    """A TF function: example indices -> a float32 batch, from compact storage (multi-hot
+    rows as a sparse batch if `sparse`, else made dense here)."""
     if isinstance(x, MultiHot):
         rows = tf.RaggedTensor.from_row_splits(tf.constant(x.indices), tf.constant(x.indptr))
         width = x.width
@@ -49,7 +99,10 @@ def _batch_reader(x):
             part = tf.gather(rows, idx)
             coords = tf.stack([part.value_rowids(), tf.cast(part.values, tf.int64)], axis=1)
             shape = tf.stack([tf.cast(tf.size(idx), tf.int64), tf.constant(width, tf.int64)])
-            return tf.scatter_nd(coords, tf.ones_like(part.values, tf.float32), shape)
+            ones = tf.ones_like(part.values, tf.float32)
+            if sparse:  # rows in order, columns sorted within a row: already canonical
+                return tf.SparseTensor(coords, ones, shape)
+            return tf.scatter_nd(coords, ones, shape)
 
         return read
     if isinstance(x, ScaledImages):
@@ -59,12 +112,13 @@ def _batch_reader(x):
     return lambda idx: tf.gather(values, idx)
 
 
-def _train_dataset(x, y, batch_size: int, seed: int) -> tf.data.Dataset:
-    """Shuffled batches, reshuffled each epoch; each batch is made dense only when it is read."""
-    read, labels = _batch_reader(x), tf.constant(y)
+def _train_dataset(x, y, batch_size: int, seed: int, sparse: bool = False) -> tf.data.Dataset:
+    """One epoch of shuffled batches (Keras iterates it afresh, reshuffled, every epoch), as
+    model.fit(x, y, shuffle=True) does; each batch is read from compact storage only then."""
+    read, labels = _batch_reader(x, sparse), tf.constant(y)
     order = tf.data.Dataset.range(len(y)).shuffle(len(y), seed=seed, reshuffle_each_iteration=True)
     data = order.batch(batch_size).map(lambda idx: (read(idx), tf.gather(labels, idx)))
-    return data.repeat().prefetch(tf.data.AUTOTUNE)
+    return data.prefetch(tf.data.AUTOTUNE)
 
 
 class Evaluator:
@@ -74,6 +128,7 @@ class Evaluator:
         """`chunk`: examples per call at most; fewer where an example's input or any layer's
         output is wide (a conv layer's maps), so that one call's tensors stay ~64 MB."""
         self.model, self.binary = model, binary
+        self.sparse = bool(model.inputs) and getattr(model.inputs[0], "sparse", False)
         widest = max((int(np.prod(layer.output.shape[1:])) for layer in model.layers), default=1)
         self.chunk = max(64, min(chunk, 2**24 // max(widest, 1)))
         self._loss = (
@@ -97,10 +152,11 @@ class Evaluator:
 
     def evaluate(self, x, y, keep_probabilities: bool = False) -> dict:
         loss_sum, correct, kept = 0.0, 0.0, []
-        chunk = max(64, min(self.chunk, 2**24 // row_width(x)))
+        width = 64 if self.sparse else row_width(x)  # a sparse row holds its words only
+        chunk = max(64, min(self.chunk, 2**24 // width))
         for start in range(0, len(y), chunk):
             part_loss, part_correct, probabilities = self._step(
-                as_float32(x[start : start + chunk]), y[start : start + chunk]
+                model_input(x[start : start + chunk], self.sparse), y[start : start + chunk]
             )
             loss_sum += float(part_loss)
             correct += float(part_correct)
@@ -176,6 +232,9 @@ class LiveReport(keras.callbacks.Callback):
         self.last_weights = None
         self.stopped = self.diverged = ""
         self.epoch_started = time.monotonic()
+        self.call_started: float | None = None
+        self.call_seconds: list[float] = []  # full calls after the first (which traces)
+        self.calls = 0
         points = boundary and config.info.kind == "points"
         self.grid = _grid(splits.x_train) if points else None
         self.last_boundary = 0.0
@@ -203,7 +262,15 @@ class LiveReport(keras.callbacks.Callback):
         self.epoch_started = time.monotonic()
         self.epoch = epoch
 
+    def on_train_batch_begin(self, batch, logs=None):
+        self.call_started = time.monotonic()
+
     def on_train_batch_end(self, batch, logs=None):
+        self.calls += 1
+        if self.calls > 1 and self.call_started is not None and batch < self.steps:
+            # a full call (an epoch's last one may stop short, where the data ends)
+            self.call_seconds.append(time.monotonic() - self.call_started)
+        batch = min(batch, self.steps - 1)
         loss = float((logs or {}).get("loss", 0.0))
         if not math.isfinite(loss):
             self.diverged = (
@@ -333,9 +400,11 @@ def fit_model(
         raise StopRequested("Stopped by the learner.")
     keras.backend.clear_session()
     keras.utils.set_random_seed(config.seed if seed is None else seed)
-    model = build_model(config)
+    sparse = sparse_input(config)
+    model = build_model(config, sparse=sparse)
+    kind, work = ("conv" if config.is_cnn else "dense"), step_flops(config, splits)
     per_call, steps = execution_plan(
-        len(splits.y_train), config.batch_size, summarize(config).flops_per_sample
+        len(splits.y_train), config.batch_size, SPEED.step_seconds(kind, work)
     )
     compile_model(model, config, steps_per_execution=per_call)
     live = LiveReport(reporter, config, splits, steps, epochs=epochs, boundary=boundary)
@@ -352,13 +421,14 @@ def fit_model(
         )
     reporter.send("progress", {"epoch": 0, "epochs": epochs, "batch": 0, "steps": steps})
     model.fit(
-        _train_dataset(splits.x_train, splits.y_train, config.batch_size, config.seed),
+        _train_dataset(splits.x_train, splits.y_train, config.batch_size, config.seed, sparse),
         epochs=epochs,
-        steps_per_epoch=steps,
         callbacks=callbacks,
         verbose=0,
         shuffle=False,
     )
+    if live.call_seconds:  # how fast this worker really ran: the next plan is sized by it
+        SPEED.learn(kind, work, statistics.median(live.call_seconds) / per_call)
     if live.diverged:
         raise Diverged(live.diverged)
     if live.stopped:

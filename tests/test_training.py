@@ -2,6 +2,8 @@
 
 import math
 
+import pytest
+
 from core.config import TrainingConfig
 from core.training import TASK, execution_plan
 from tests.test_jobs import wait_for
@@ -90,12 +92,32 @@ def test_decision_boundary_is_sent_for_points(keras_pool):
     assert len(points["x"]) == len(points["y"]) == job.result["sizes"]["train"]
 
 
-def test_execution_plan_cuts_epochs_into_equal_chunks():
-    per_call, steps = execution_plan(1150, 32, 10_000)
-    assert (per_call, steps) == (36, 36)
-    per_call, steps = execution_plan(50_000, 32, 200_000_000)
-    assert steps % per_call == 0 and steps >= math.ceil(50_000 / 32)
-    assert steps - math.ceil(50_000 / 32) < steps // per_call
+def test_execution_plan_sizes_calls_and_keeps_one_pass_an_epoch():
+    assert execution_plan(1150, 32, 0.001) == (36, 36)  # a small epoch: one call
+    per_call, steps = execution_plan(50_000, 32, 0.01)  # the course CNN at ~10 ms a step
+    assert steps == math.ceil(50_000 / 32) and per_call == 15
+    assert execution_plan(50_000, 32, 5.0) == (1, 1563)  # a huge step: one per call
+
+
+def test_the_course_cnn_gets_several_steps_per_call():
+    from core.presets import MNIST_CNN  # the lecture's Conv32-Pool-Conv64-Pool-Dense64
+    from core.training import SPEED, step_flops
+
+    splits = type("Splits", (), {"x_train": None})()
+    step = SPEED.step_seconds("conv", step_flops(MNIST_CNN, splits))
+    per_call, steps = execution_plan(50_000, 32, step)
+    assert 1 < per_call < steps  # several steps a call, several calls an epoch (for Stop)
+
+
+def test_the_plan_learns_this_workers_speed():
+    from core.training import StepSpeed
+
+    speed = StepSpeed()
+    before = speed.step_seconds("conv", 1e9)
+    for _ in range(20):
+        speed.learn("conv", 1e9, 0.1)  # this machine: 1 GFLOP in 0.1 s
+    assert speed.step_seconds("conv", 1e9) == pytest.approx(0.1, rel=0.01)
+    assert before != pytest.approx(0.1, rel=0.01)
 
 
 def test_stop_in_the_first_second_is_cooperative_and_keeps_the_worker(keras_pool):

@@ -1,0 +1,127 @@
+"""IMDB's multi-hot rows reach the model as a sparse batch: same model, outputs and gradients."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from core.config import TrainingConfig
+from tests.course_fixtures import write_course_data
+
+tf = pytest.importorskip("tensorflow")
+keras = pytest.importorskip("keras")
+
+from core.data_loading import load_splits  # noqa: E402
+from core.model_builder import SparseInputDense, build_model  # noqa: E402
+from core.training import Evaluator, _batch_reader, model_input  # noqa: E402
+from core.worker import Reporter  # noqa: E402
+
+CONFIG = TrainingConfig(
+    dataset="imdb",
+    vocabulary=1000,
+    units=(16, 16),
+    l1=(1e-4, 0.0),
+    l2=(2e-3, 1e-3),
+    dropout=(0.5, 0.0),
+    batchnorm=(True, False),
+    optimizer="rmsprop",
+    batch_size=64,
+    epochs=2,
+    val_fraction=0.25,
+)
+
+
+@pytest.fixture
+def splits(tmp_path):
+    return load_splits(CONFIG, data_dir=str(write_course_data(tmp_path, n_train=200, n_test=40)))
+
+
+class Recorder(Reporter):
+    """A reporter in this process that keeps the epochs."""
+
+    def __init__(self):
+        super().__init__(1)
+        self.epochs = []
+
+    def _put(self, kind, data):
+        if kind == "epoch":
+            self.epochs.append(data)
+
+    def _stop_pressed(self):
+        return False
+
+
+def twins():
+    keras.utils.set_random_seed(3)
+    dense = build_model(CONFIG, sparse=False)
+    sparse = build_model(CONFIG, sparse=True)
+    rng = np.random.default_rng(3)  # biases and batch-norm statistics away from their defaults
+    weights = [w + rng.uniform(0, 0.1, w.shape).astype("float32") for w in dense.get_weights()]
+    dense.set_weights(weights)
+    sparse.set_weights(weights)
+    return dense, sparse
+
+
+def loss_and_gradients(model, x, y):
+    with tf.GradientTape() as tape:
+        probabilities = model(x, training=False)
+        loss = keras.losses.binary_crossentropy(y[:, None], probabilities)
+        loss = tf.reduce_mean(loss) + tf.add_n(model.losses)
+    return probabilities.numpy(), float(loss), tape.gradient(loss, model.trainable_weights)
+
+
+def test_the_sparse_model_is_the_same_model(splits):
+    dense, sparse = twins()
+    assert isinstance(sparse.layers[0], SparseInputDense)
+    assert not isinstance(dense.layers[0], SparseInputDense)
+    assert sparse.count_params() == dense.count_params() == 1000 * 16 + 16 + 4 * 16 + 16 * 16 + 16 + 17
+    assert [w.shape for w in sparse.weights] == [w.shape for w in dense.weights]
+    assert [layer.name for layer in sparse.layers] == [layer.name for layer in dense.layers]
+    penalties = [float(loss) for loss in sparse.losses]
+    assert len(penalties) == 2 and penalties == pytest.approx([float(v) for v in dense.losses])
+
+
+def test_sparse_and_dense_give_the_same_outputs_and_gradients(splits):
+    dense, sparse = twins()
+    x, y = splits.x_train[:64], splits.y_train[:64].astype("float32")
+    as_sparse = model_input(x, sparse=True)
+    assert isinstance(as_sparse, tf.SparseTensor)
+    np.testing.assert_array_equal(tf.sparse.to_dense(as_sparse).numpy(), np.asarray(x))
+    p_dense, loss_dense, g_dense = loss_and_gradients(dense, np.asarray(x), y)
+    p_sparse, loss_sparse, g_sparse = loss_and_gradients(sparse, as_sparse, y)
+    np.testing.assert_allclose(p_sparse, p_dense, atol=1e-5)
+    assert loss_sparse == pytest.approx(loss_dense, abs=1e-5)
+    assert len(g_sparse) == len(g_dense) == len(dense.trainable_weights)
+    for a, b in zip(g_sparse, g_dense, strict=True):
+        np.testing.assert_allclose(tf.convert_to_tensor(a).numpy(), b.numpy(), atol=1e-5)
+
+
+def test_the_training_reader_makes_the_same_batch_sparse_or_dense(splits):
+    indices = tf.constant([5, 0, 17, 3], tf.int64)
+    sparse_batch = _batch_reader(splits.x_train, sparse=True)(indices)
+    dense_batch = _batch_reader(splits.x_train, sparse=False)(indices)
+    assert isinstance(sparse_batch, tf.SparseTensor)
+    np.testing.assert_array_equal(tf.sparse.to_dense(sparse_batch).numpy(), dense_batch.numpy())
+    np.testing.assert_array_equal(dense_batch.numpy(), np.asarray(splits.x_train[[5, 0, 17, 3]]))
+
+
+def test_evaluation_is_the_same_sparse_or_dense(splits):
+    dense, sparse = twins()
+    one = Evaluator(dense, binary=True).evaluate(splits.x_val, splits.y_val)
+    other = Evaluator(sparse, binary=True).evaluate(splits.x_val, splits.y_val)
+    assert other["data_loss"] == pytest.approx(one["data_loss"], abs=1e-5)
+    assert other["loss"] == pytest.approx(one["loss"], abs=1e-5)
+    assert other["accuracy"] == one["accuracy"]
+
+
+def test_training_curves_match_sparse_or_dense(splits, monkeypatch):
+    from core import training
+
+    curves = {}
+    for sparse in (True, False):
+        monkeypatch.setattr(training, "sparse_input", lambda config, sparse=sparse: sparse)
+        recorder = Recorder()
+        training.fit_model(CONFIG, splits, recorder, boundary=False)
+        curves[sparse] = [(e["loss"], e["val_loss"], e["val_accuracy"]) for e in recorder.epochs]
+    assert len(curves[True]) == CONFIG.epochs
+    np.testing.assert_allclose(curves[True], curves[False], atol=2e-4)
