@@ -79,12 +79,15 @@ def step_flops(config: TrainingConfig, splits) -> float:
 
 def model_input(part, sparse: bool):
     """What the model reads for a slice of features: a sparse batch for multi-hot rows when
-    the model's input is sparse (core.model_builder.SparseInputDense), else dense float32."""
+    the model's input is sparse (core.model_builder.SparseInputDense), uint8 images as they
+    are (the compiled call scales them), else dense float32."""
     if sparse and isinstance(part, MultiHot):
         rows = np.repeat(np.arange(len(part), dtype=np.int64), np.diff(part.indptr))
         coords = np.stack([rows, part.indices.astype(np.int64)], axis=1)
         values = np.ones(len(coords), np.float32)
         return tf.SparseTensor(coords, values, (len(part), part.width))
+    if isinstance(part, ScaledImages) and part.scale == 1 / 255:
+        return part.raw
     return as_float32(part)
 
 
@@ -129,6 +132,7 @@ class Evaluator:
         output is wide (a conv layer's maps), so that one call's tensors stay ~64 MB."""
         self.model, self.binary = model, binary
         self.sparse = bool(model.inputs) and getattr(model.inputs[0], "sparse", False)
+        self._kept_inputs: tuple = (None, [])
         widest = max((int(np.prod(layer.output.shape[1:])) for layer in model.layers), default=1)
         self.chunk = max(64, min(chunk, 2**24 // max(widest, 1)))
         self._loss = (
@@ -139,6 +143,8 @@ class Evaluator:
         self._step = tf.function(self._sums, reduce_retracing=True)
 
     def _sums(self, x, y):
+        if x.dtype == tf.uint8:  # raw images: scaled here, not copied as float32 first
+            x = tf.cast(x, tf.float32) / 255.0
         probabilities = self.model(x, training=False)
         if self.binary:
             predicted = tf.cast(probabilities[:, 0] > 0.5, y.dtype)
@@ -150,14 +156,20 @@ class Evaluator:
     def penalty(self) -> float:
         return float(sum(float(loss) for loss in self.model.losses)) if self.model.losses else 0.0
 
+    def _inputs(self, x, chunk: int) -> list:
+        """x cut into model inputs; kept for the array seen last (validation, every epoch)."""
+        key = (id(x), len(x), chunk)
+        if self._kept_inputs[0] != key:
+            parts = [model_input(x[s : s + chunk], self.sparse) for s in range(0, len(x), chunk)]
+            self._kept_inputs = (key, parts)
+        return self._kept_inputs[1]
+
     def evaluate(self, x, y, keep_probabilities: bool = False) -> dict:
         loss_sum, correct, kept = 0.0, 0.0, []
         width = 64 if self.sparse else row_width(x)  # a sparse row holds its words only
         chunk = max(64, min(self.chunk, 2**24 // width))
-        for start in range(0, len(y), chunk):
-            part_loss, part_correct, probabilities = self._step(
-                model_input(x[start : start + chunk], self.sparse), y[start : start + chunk]
-            )
+        for part, start in zip(self._inputs(x, chunk), range(0, len(y), chunk), strict=True):
+            part_loss, part_correct, probabilities = self._step(part, y[start : start + chunk])
             loss_sum += float(part_loss)
             correct += float(part_correct)
             if keep_probabilities:

@@ -13,7 +13,7 @@ keras = pytest.importorskip("keras")
 
 from core.data_loading import load_splits  # noqa: E402
 from core.model_builder import SparseInputDense, build_model  # noqa: E402
-from core.training import Evaluator, _batch_reader, model_input  # noqa: E402
+from core.training import Evaluator, _train_dataset, model_input  # noqa: E402
 from core.worker import Reporter  # noqa: E402
 
 CONFIG = TrainingConfig(
@@ -74,7 +74,8 @@ def test_the_sparse_model_is_the_same_model(splits):
     dense, sparse = twins()
     assert isinstance(sparse.layers[0], SparseInputDense)
     assert not isinstance(dense.layers[0], SparseInputDense)
-    assert sparse.count_params() == dense.count_params() == 1000 * 16 + 16 + 4 * 16 + 16 * 16 + 16 + 17
+    expected = 1000 * 16 + 16 + 4 * 16 + 16 * 16 + 16 + 17  # dense, batch norm, dense, output
+    assert sparse.count_params() == dense.count_params() == expected
     assert [w.shape for w in sparse.weights] == [w.shape for w in dense.weights]
     assert [layer.name for layer in sparse.layers] == [layer.name for layer in dense.layers]
     penalties = [float(loss) for loss in sparse.losses]
@@ -96,13 +97,23 @@ def test_sparse_and_dense_give_the_same_outputs_and_gradients(splits):
         np.testing.assert_allclose(tf.convert_to_tensor(a).numpy(), b.numpy(), atol=1e-5)
 
 
-def test_the_training_reader_makes_the_same_batch_sparse_or_dense(splits):
-    indices = tf.constant([5, 0, 17, 3], tf.int64)
-    sparse_batch = _batch_reader(splits.x_train, sparse=True)(indices)
-    dense_batch = _batch_reader(splits.x_train, sparse=False)(indices)
-    assert isinstance(sparse_batch, tf.SparseTensor)
-    np.testing.assert_array_equal(tf.sparse.to_dense(sparse_batch).numpy(), dense_batch.numpy())
-    np.testing.assert_array_equal(dense_batch.numpy(), np.asarray(splits.x_train[[5, 0, 17, 3]]))
+def test_training_batches_are_the_same_sparse_or_dense_and_reshuffled(splits):
+    x, y = splits.x_train, splits.y_train
+    sparse = _train_dataset(x, y, 64, seed=5, sparse=True)
+    dense = _train_dataset(x, y, 64, seed=5, sparse=False)
+    epochs = []
+    for _ in range(2):  # Keras iterates the dataset afresh every epoch
+        seen = []
+        for (features, labels), (dense_features, dense_labels) in zip(sparse, dense, strict=True):
+            assert isinstance(features, tf.SparseTensor)
+            np.testing.assert_array_equal(tf.sparse.to_dense(features), dense_features)
+            np.testing.assert_array_equal(labels, dense_labels)
+            seen.append(tf.sparse.to_dense(features).numpy())
+        epochs.append(np.concatenate(seen))
+    assert [len(e) for e in epochs] == [len(y), len(y)]  # one pass, the last batch smaller
+    rows = {tuple(np.flatnonzero(r)) for r in np.asarray(x)}
+    assert {tuple(np.flatnonzero(r)) for r in epochs[0]} == rows  # every review, once
+    assert not np.array_equal(epochs[0], epochs[1])  # a new order each epoch
 
 
 def test_evaluation_is_the_same_sparse_or_dense(splits):
@@ -121,7 +132,8 @@ def test_training_curves_match_sparse_or_dense(splits, monkeypatch):
     for sparse in (True, False):
         monkeypatch.setattr(training, "sparse_input", lambda config, sparse=sparse: sparse)
         recorder = Recorder()
-        training.fit_model(CONFIG, splits, recorder, boundary=False)
+        model, _ = training.fit_model(CONFIG, splits, recorder, boundary=False)
+        assert isinstance(model.layers[0], SparseInputDense) == sparse
         curves[sparse] = [(e["loss"], e["val_loss"], e["val_accuracy"]) for e in recorder.epochs]
     assert len(curves[True]) == CONFIG.epochs
     np.testing.assert_allclose(curves[True], curves[False], atol=2e-4)
