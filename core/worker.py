@@ -144,22 +144,17 @@ def resolve_task(path: str):
 
 
 def configure_tensorflow(threads: int) -> None:
-    """Quiet logs, bounded threads, deterministic ops; then trace a tiny model once."""
+    """Quiet logs, bounded threads, deterministic ops; then train the Lab's default model once."""
     os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"  # 2 lets C++ error-level noise (NodeDef…) through
-    import numpy as np
     import tensorflow as tf
 
     tf.config.threading.set_intra_op_parallelism_threads(threads)
     tf.config.threading.set_inter_op_parallelism_threads(threads)
     tf.config.experimental.enable_op_determinism()
     tf.get_logger().setLevel("ERROR")
-    import keras
+    from core.training import warm_up  # the Lab's default model, compiled and kept
 
-    keras.utils.set_random_seed(0)
-    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(2), keras.layers.Dense(1)])
-    model.compile(optimizer="adam", loss="mse")
-    model.fit(np.zeros((8, 2)), np.zeros(8), epochs=1, verbose=0)
-    keras.backend.clear_session()
+    warm_up()
 
 
 STARTUP = "core.worker:configure_tensorflow"

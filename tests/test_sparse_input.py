@@ -14,7 +14,7 @@ keras = pytest.importorskip("keras")
 from core.data_loading import load_splits  # noqa: E402
 from core.model_builder import SparseInputDense, build_model  # noqa: E402
 from core.training import Evaluator, _train_dataset, model_input  # noqa: E402
-from core.worker import Reporter  # noqa: E402
+from tests.recorder import Recorder  # noqa: E402
 
 CONFIG = TrainingConfig(
     dataset="imdb",
@@ -34,21 +34,6 @@ CONFIG = TrainingConfig(
 @pytest.fixture
 def splits(tmp_path):
     return load_splits(CONFIG, data_dir=str(write_course_data(tmp_path, n_train=200, n_test=40)))
-
-
-class Recorder(Reporter):
-    """A reporter in this process that keeps the epochs."""
-
-    def __init__(self):
-        super().__init__(1)
-        self.epochs = []
-
-    def _put(self, kind, data):
-        if kind == "epoch":
-            self.epochs.append(data)
-
-    def _stop_pressed(self):
-        return False
 
 
 def twins():
