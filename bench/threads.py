@@ -42,7 +42,7 @@ def main() -> None:
     config = replace(MNIST_CNN, train_subset=6000, epochs=args.epochs)
     cores = os.cpu_count() or 1
     print(f"MNIST CNN, 6,000 images, {args.epochs} epochs; {cores} cores, 2 workers")
-    print(f"| threads per worker | alone: s/epoch | two at once: s/epoch | two at once: wall s |")
+    print("| threads per worker | alone: s/epoch | two at once: s/epoch | two at once: wall s |")
     print("|---|---|---|---|")
     rows = {}
     for threads in sorted({1, cores}):
