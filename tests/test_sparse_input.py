@@ -70,7 +70,7 @@ def test_the_sparse_model_is_the_same_model(splits):
 def test_sparse_and_dense_give_the_same_outputs_and_gradients(splits):
     dense, sparse = twins()
     x, y = splits.x_train[:64], splits.y_train[:64].astype("float32")
-    as_sparse = model_input(x, sparse=True)
+    as_sparse = model_input(x)
     assert isinstance(as_sparse, tf.SparseTensor)
     np.testing.assert_array_equal(tf.sparse.to_dense(as_sparse).numpy(), np.asarray(x))
     p_dense, loss_dense, g_dense = loss_and_gradients(dense, np.asarray(x), y)
@@ -84,10 +84,12 @@ def test_sparse_and_dense_give_the_same_outputs_and_gradients(splits):
 
 def test_training_batches_are_the_same_sparse_or_dense_and_reshuffled(splits):
     x, y = splits.x_train, splits.y_train
-    sparse = _train_dataset(x, y, 64, seed=5, sparse=True)
-    dense = _train_dataset(x, y, 64, seed=5, sparse=False)
+    sparse, sparse_epoch = _train_dataset(x, y, 64, seed=5, sparse=True)
+    dense, dense_epoch = _train_dataset(x, y, 64, seed=5, sparse=False)
     epochs = []
-    for _ in range(2):  # Keras iterates the dataset afresh every epoch
+    for number in range(2):  # Keras iterates the dataset afresh every epoch
+        sparse_epoch.assign(number)  # as EpochNumber does when the epoch begins
+        dense_epoch.assign(number)
         seen = []
         for (features, labels), (dense_features, dense_labels) in zip(sparse, dense, strict=True):
             assert isinstance(features, tf.SparseTensor)
@@ -99,6 +101,10 @@ def test_training_batches_are_the_same_sparse_or_dense_and_reshuffled(splits):
     rows = {tuple(np.flatnonzero(r)) for r in np.asarray(x)}
     assert {tuple(np.flatnonzero(r)) for r in epochs[0]} == rows  # every review, once
     assert not np.array_equal(epochs[0], epochs[1])  # a new order each epoch
+    stream, _ = _train_dataset(x, y, 64, seed=5, sparse=True, repeat=True)
+    steps = len(epochs[0]) // 64 + 1
+    streamed = [tf.sparse.to_dense(f).numpy() for f, _ in stream.take(2 * steps)]
+    np.testing.assert_array_equal(np.concatenate(streamed), np.concatenate(epochs))
 
 
 def test_evaluation_is_the_same_sparse_or_dense(splits):
@@ -122,3 +128,16 @@ def test_training_curves_match_sparse_or_dense(splits, monkeypatch):
         curves[sparse] = [(e["loss"], e["val_loss"], e["val_accuracy"]) for e in recorder.epochs]
     assert len(curves[True]) == CONFIG.epochs
     np.testing.assert_allclose(curves[True], curves[False], atol=2e-4)
+
+
+def test_only_narrow_first_layers_read_sparse_batches():
+    from dataclasses import replace
+
+    from core.model_builder import sparse_input
+    from core.presets import IMDB, MNIST_CNN
+
+    assert sparse_input(IMDB)  # 16-16: the sparse product is ~2× faster
+    assert not sparse_input(replace(IMDB, units=(512, 512)))  # one dense product is faster
+    assert not sparse_input(MNIST_CNN) and not sparse_input(TrainingConfig())
+    wide = build_model(replace(CONFIG, units=(512, 16)))
+    assert not isinstance(wide.layers[0], SparseInputDense)
