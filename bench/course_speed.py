@@ -1,10 +1,12 @@
 """The course's workloads: the notebook's plain Keras code vs the lab's training path, per epoch.
 
 Run: python bench/course_speed.py --data-dir ../shared/data/keras-datasets [--full]
-       [--workloads imdb16,imdb512,cnn]
-Both ways train the same model on the same split in this process, one after the other (never
-alongside other work). The notebook way is the course's code: multi-hot rows from
-vectorize_sequences (float64), images as float32 / 255, model.fit(x, y, validation_data=…).
+       [--workloads imdb16,imdb512,cnn] [--repeats 2]
+Both ways train the same model on the same split in this process, interleaved (notebook, lab,
+notebook, lab, …: this machine's speed drifts by ±30 % over minutes), never alongside other
+work. Each way's figure is the median over its repeats. The notebook way is the course's code:
+multi-hot rows from vectorize_sequences (float64), images as float32 / 255, and
+model.fit(x, y, validation_data=…).
 The lab way is core.training.run_training. Seconds per epoch are the median gap between
 epoch ends after the first epoch (which traces), validation included both ways. GFLOP/s is the
 arithmetic each way executes (the lab's sparse first layer multiplies only the words a review
@@ -15,6 +17,7 @@ has) over its epoch time, against this machine's peak (a float32 3072² matmul, 
 from __future__ import annotations
 
 import argparse
+import functools
 import math
 import os
 import statistics
@@ -34,6 +37,7 @@ import tensorflow as tf
 
 from bench.epoch_speed import EpochClock, Recorder
 from core.course_data import load_raw
+from core.model_builder import sparse_input
 from core.model_summary import summarize
 from core.presets import IMDB, MNIST_CNN
 from core.training import run_training
@@ -41,8 +45,8 @@ from core.worker import configure_tensorflow
 
 WORKLOADS = {  # name: (title, lab config, quick epochs, course epochs)
     "imdb16": ("IMDB 16-16, RMSprop, batch 512", IMDB, 8, 20),
-    "imdb512": ("IMDB 512-512, RMSprop, batch 512", replace(IMDB, units=(512, 512)), 4, 20),
-    "cnn": ("MNIST CNN 32-64-64, Adam, batch 32", MNIST_CNN, 3, 10),
+    "imdb512": ("IMDB 512-512, RMSprop, batch 512", replace(IMDB, units=(512, 512)), 3, 20),
+    "cnn": ("MNIST CNN 32-64-64, Adam, batch 32", MNIST_CNN, 2, 10),
 }
 
 
@@ -74,18 +78,19 @@ def notebook_model(config) -> keras.Model:
     )
 
 
-def notebook_data(config, data_dir: str):
+@functools.lru_cache(maxsize=1)
+def notebook_data(dataset: str, vocabulary: int, data_dir: str):
     """(x_train, y_train, x_val, y_val) as the notebook prepares them."""
-    x, y, _, _ = load_raw(config.dataset, config.vocabulary, data_dir=data_dir)
-    if config.dataset == "imdb":  # section 1: the first 10,000 reviews validate
-        x, y = vectorize_sequences(x, config.vocabulary), np.asarray(y).astype("float32")
+    x, y, _, _ = load_raw(dataset, vocabulary, data_dir=data_dir)
+    if dataset == "imdb":  # section 1: the first 10,000 reviews validate
+        x, y = vectorize_sequences(x, vocabulary), np.asarray(y).astype("float32")
         return x[10_000:], y[10_000:], x[:10_000], y[:10_000]
     x = x.reshape(-1, 28, 28, 1).astype("float32") / 255.0  # the CNN notebook: last 10,000
     return x[:50_000], y[:50_000], x[50_000:], y[50_000:]
 
 
 def notebook(config, epochs: int, data_dir: str) -> tuple[float, float]:
-    x_train, y_train, x_val, y_val = notebook_data(config, data_dir)
+    x_train, y_train, x_val, y_val = notebook_data(config.dataset, config.vocabulary, data_dir)
     keras.utils.set_random_seed(config.seed)
     model = notebook_model(config)
     if config.is_cnn:
@@ -98,9 +103,20 @@ def notebook(config, epochs: int, data_dir: str) -> tuple[float, float]:
         x_train, y_train, epochs=epochs, batch_size=config.batch_size,
         validation_data=(x_val, y_val), callbacks=[clock], verbose=0,
     )  # fmt: skip
-    del x_train, x_val
     keras.backend.clear_session()
     return median_gap(clock.ends), history.history["val_accuracy"][-1]
+
+
+def interleaved(config, epochs: int, data_dir: str, repeats: int) -> tuple:
+    """Median (s/epoch, final val accuracy) of each way over interleaved repeats."""
+    runs: dict[str, list] = {"notebook": [], "lab": []}
+    for _ in range(repeats):
+        runs["notebook"].append(notebook(config, epochs, data_dir))
+        runs["lab"].append(lab(config, epochs, data_dir))
+    return tuple(
+        (statistics.median(s for s, _ in runs[way]), statistics.median(a for _, a in runs[way]))
+        for way in ("notebook", "lab")
+    )
 
 
 def lab(config, epochs: int, data_dir: str) -> tuple[float, float]:
@@ -148,6 +164,7 @@ def main() -> None:
     parser.add_argument("--data-dir", default=os.environ.get("REGLAB_DATA_DIR"), required=False)
     parser.add_argument("--full", action="store_true", help="the course's epoch counts")
     parser.add_argument("--workloads", default=",".join(WORKLOADS))
+    parser.add_argument("--repeats", type=int, default=2)
     args = parser.parse_args()
     if not args.data_dir:
         parser.error("--data-dir (or REGLAB_DATA_DIR): the folder holding the course datasets")
@@ -163,9 +180,9 @@ def main() -> None:
     for name in args.workloads.split(","):
         title, config, quick, course = WORKLOADS[name]
         epochs = course if args.full else quick
-        nb_s, nb_acc = notebook(config, epochs, args.data_dir)
-        lab_s, lab_acc = lab(config, epochs, args.data_dir)
-        words = words_per_review(config, args.data_dir) if config.dataset == "imdb" else None
+        (nb_s, nb_acc), (lab_s, lab_acc) = interleaved(config, epochs, args.data_dir, args.repeats)
+        sparse = sparse_input(config)  # the lab's first layer reads sparse batches
+        words = words_per_review(config, args.data_dir) if sparse else None
         nb_rate, lab_rate = epoch_flops(config, None) / nb_s, epoch_flops(config, words) / lab_s
         ratios.append(nb_s / lab_s)
         print(

@@ -45,6 +45,7 @@ def _layer(name: str, kind: str, args: dict, sparse: bool = False) -> keras.laye
             activation=args.get("activation"),
             kernel_regularizer=_regularizer(args.get("l1", 0.0), args.get("l2", 0.0)),
             name=name,
+            dtype="float32" if name == "output" else None,  # probabilities stay float32
         )
     if kind == "Conv2D":
         return keras.layers.Conv2D(

@@ -8,12 +8,25 @@ slots and step count return to their values before the first step, and its metri
 
 from __future__ import annotations
 
+import os
+
 import keras
 import numpy as np
 
 from core.config import TrainingConfig
 from core.model_builder import build_model, compile_model
 from core.model_summary import input_shape, plan_layers
+
+
+PRECISIONS = ("float32", "mixed_bfloat16")
+
+
+def precision() -> str:
+    """REGLAB_PRECISION: float32 (default) or mixed_bfloat16, an operator's choice for CPUs with
+    bfloat16 instructions (AVX512-BF16, AMX). It changes a run's numbers, so it is never on by
+    default; on a CPU without them it makes the course CNN ~10× slower (bench/numerics.py)."""
+    chosen = os.environ.get("REGLAB_PRECISION", "float32")
+    return chosen if chosen in PRECISIONS else "float32"
 
 
 def model_key(config: TrainingConfig, sparse: bool, per_call: int) -> tuple:
@@ -26,7 +39,8 @@ def model_key(config: TrainingConfig, sparse: bool, per_call: int) -> tuple:
         config.weight_decay,
     )
     plan = repr(plan_layers(config))
-    return (plan, input_shape(config), sparse, optimizer, config.info.n_classes, per_call)
+    shape = input_shape(config)
+    return (plan, shape, sparse, optimizer, config.info.n_classes, per_call, precision())
 
 
 class CompiledModels:
@@ -47,6 +61,7 @@ class CompiledModels:
         if key != self.key:
             self.forget()
             keras.backend.clear_session(free_memory=False)  # a full collection costs ~0.3 s
+            keras.mixed_precision.set_global_policy(precision())  # clear_session resets it
         keras.utils.set_random_seed(seed)
         fresh = build_model(config, sparse=sparse)
         if key == self.key and self._restart(fresh):
