@@ -17,7 +17,6 @@ from core.config import TrainingConfig
 from core.model_builder import build_model, compile_model
 from core.model_summary import input_shape, plan_layers
 
-
 PRECISIONS = ("float32", "mixed_bfloat16")
 
 
