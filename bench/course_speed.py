@@ -37,7 +37,7 @@ import tensorflow as tf
 
 from bench.epoch_speed import EpochClock, Recorder
 from core.course_data import load_raw
-from core.model_builder import sparse_input
+from core.estimate import forward_flops
 from core.model_summary import summarize
 from core.presets import IMDB, MNIST_CNN
 from core.training import run_training
@@ -129,19 +129,10 @@ def median_gap(ends: list[float]) -> float:
     return statistics.median(b - a for a, b in itertools.pairwise(ends))
 
 
-def epoch_flops(config, sparse_words: float | None) -> float:
+def epoch_flops(config, forward: float) -> float:
     """Training (≈ 3 forward passes) on the train part plus one forward pass on validation."""
-    rows = summarize(config).rows
-    forward = sum(r.flops for r in rows)
-    if sparse_words is not None:  # the lab multiplies only the words present
-        forward -= rows[0].flops * (1 - sparse_words / config.vocabulary)
     n_train, n_val = (15_000, 10_000) if config.dataset == "imdb" else (50_000, 10_000)
     return forward * (3 * n_train + n_val)
-
-
-def words_per_review(config, data_dir: str) -> float:
-    x, _, _, _ = load_raw("imdb", config.vocabulary, data_dir=data_dir)
-    return float(np.mean([len(set(s)) for s in x]))
 
 
 def peak_flops() -> float:
@@ -181,9 +172,9 @@ def main() -> None:
         title, config, quick, course = WORKLOADS[name]
         epochs = course if args.full else quick
         (nb_s, nb_acc), (lab_s, lab_acc) = interleaved(config, epochs, args.data_dir, args.repeats)
-        sparse = sparse_input(config)  # the lab's first layer reads sparse batches
-        words = words_per_review(config, args.data_dir) if sparse else None
-        nb_rate, lab_rate = epoch_flops(config, None) / nb_s, epoch_flops(config, words) / lab_s
+        notebook_work = epoch_flops(config, summarize(config).flops_per_sample)
+        lab_work = epoch_flops(config, forward_flops(config))  # a sparse layer: words only
+        nb_rate, lab_rate = notebook_work / nb_s, lab_work / lab_s
         ratios.append(nb_s / lab_s)
         print(
             f"{title:<36} {epochs:>6} {nb_s:>13.3f} {lab_s:>9.3f} {nb_s / lab_s:>7.1f}× "

@@ -6,7 +6,7 @@ import keras
 import tensorflow as tf
 
 from core.config import TrainingConfig
-from core.model_summary import input_shape, plan_layers
+from core.model_summary import input_shape, plan_layers, sparse_input
 
 
 @keras.saving.register_keras_serializable(package="reglab")
@@ -52,19 +52,6 @@ def _layer(name: str, kind: str, args: dict, sparse: bool = False) -> keras.laye
             args["filters"], args["kernel_size"], activation=args.get("activation"), name=name
         )
     return getattr(keras.layers, kind)(name=name, **args)
-
-
-SPARSE_MAX_UNITS = 64  # wider first layers train faster on dense batches (bench/course_speed.py)
-
-
-def sparse_input(config: TrainingConfig) -> bool:
-    """Multi-hot text reaches the model as a sparse batch (see SparseInputDense) when its first
-    layer is narrow: IMDB 16-16 trains ~2× faster so, while TensorFlow's sparse kernels make
-    a 512-wide first layer slower than one dense product (crossing near 64-128 units)."""
-    if config.info.kind != "text":
-        return False
-    first = plan_layers(config)[0]
-    return first[1] == "Dense" and first[2]["units"] <= SPARSE_MAX_UNITS
 
 
 def build_model(config: TrainingConfig, sparse: bool | None = None) -> keras.Model:

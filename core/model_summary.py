@@ -89,6 +89,19 @@ def plan_layers(config: TrainingConfig) -> list[tuple[str, str, dict]]:
     return plan
 
 
+SPARSE_MAX_UNITS = 64  # wider first layers train faster on dense batches (bench/course_speed.py)
+
+
+def sparse_input(config: TrainingConfig) -> bool:
+    """Multi-hot text reaches the model as a sparse batch (see SparseInputDense) when its first
+    layer is narrow: IMDB 16-16 trains ~2× faster so, while TensorFlow's sparse kernels make
+    a 512-wide first layer slower than one dense product (crossing near 64-128 units)."""
+    if config.info.kind != "text":
+        return False
+    first = plan_layers(config)[0]
+    return first[1] == "Dense" and first[2]["units"] <= SPARSE_MAX_UNITS
+
+
 def input_shape(config: TrainingConfig) -> tuple[int, ...]:
     info = config.info
     return info.image_shape if info.image_shape else (info.input_dim(config.vocabulary),)

@@ -13,10 +13,10 @@ import tensorflow as tf
 
 from core.config import TRAINING_TASK, TrainingConfig, tensorboard_root
 from core.data_loading import load_splits
+from core.estimate import BACKWARD, forward_flops
 from core.features import MultiHot, ScaledImages, as_float32, image_bytes, row_width
-from core.model_builder import sparse_input
 from core.model_cache import MODELS
-from core.model_summary import summarize
+from core.model_summary import sparse_input
 from core.worker import Diverged, Reporter, StopRequested
 
 TASK = TRAINING_TASK
@@ -89,16 +89,9 @@ def warm_up() -> None:
     fit_model(config, load_splits(config), _Silent())
 
 
-def step_flops(config: TrainingConfig, splits) -> float:
-    """Arithmetic of one training step (forward + backward ≈ 3 forward passes), counting only
-    the words a sparse multi-hot batch holds in its first layer."""
-    forward = summarize(config).flops_per_sample
-    x = splits.x_train
-    if sparse_input(config) and isinstance(x, MultiHot) and len(x):
-        first = summarize(config).rows[0]
-        words = len(x.indices) / len(x)
-        forward += first.flops * (words / x.width - 1)
-    return 3.0 * forward * config.batch_size
+def step_flops(config: TrainingConfig) -> float:
+    """Arithmetic of one training step (forward + backward ≈ 3 forward passes)."""
+    return BACKWARD * forward_flops(config) * config.batch_size
 
 
 def model_input(part):
@@ -511,7 +504,7 @@ def fit_model(
     if reporter.should_stop():  # stopped while its data loaded: no model to build
         raise StopRequested("Stopped by the learner.")
     sparse = sparse_input(config)
-    kind, work = ("conv" if config.is_cnn else "dense"), step_flops(config, splits)
+    kind, work = ("conv" if config.is_cnn else "dense"), step_flops(config)
     per_call, steps = execution_plan(
         len(splits.y_train), config.batch_size, SPEED.step_seconds(kind, work)
     )

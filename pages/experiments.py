@@ -7,7 +7,7 @@ from core.config import TRAINING_TASK
 from core.course_data import configured_folder
 from core.course_reference import reference_lines
 from core.plots import overlay_figure
-from core.presets import PRESETS
+from core.presets import PRESETS, duration_text
 from core.run_records import run_table
 from pages.ui import page_state
 from pages.ui.run_view import metric_choice
@@ -20,9 +20,8 @@ page_state.no_settings()
 st.title("Lecture experiments")
 st.markdown(
     "Each experiment queues a few runs that differ in **one** thing and overlays their curves. "
-    "**Quick** shrinks them (fewer epochs, a training subset): measured on a 2-core server "
-    "they finish in 3 s to 2 min (the MNIST CNNs take longest); **course size** reproduces "
-    "the lecture."
+    "**Quick** shrinks them (fewer epochs, a training subset) to finish in about a minute; "
+    "**course size** reproduces the lecture."
 )
 manager, me = job_manager(), owner()
 key = st.selectbox(
@@ -30,6 +29,7 @@ key = st.selectbox(
 )
 preset = PRESETS[key]
 size = st.radio("Size", ("quick", "course size"), horizontal=True, key="ex_size")
+st.caption(duration_text(preset, quick=size == "quick"))
 st.info(f"**What to notice:** {preset.notice}")
 if preset.source:
     st.caption(f"From the course: {preset.source}.")

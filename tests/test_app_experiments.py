@@ -19,6 +19,7 @@ def test_overlay_has_a_solid_and_a_dashed_trace_per_run():
 def test_offline_preset_runs_and_overlays_every_run():
     at = open_page("pages/experiments.py")
     at.selectbox(key="ex_preset").set_value("digits_regularization").run()
+    assert any("measured" in c.value for c in at.caption)  # how long the quick runs take
     at.button(key="ex_run").click().run()
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:

@@ -83,3 +83,14 @@ def test_the_handwritten_early_stopping_demo_is_random_data():
     assert notes.early_stopping and notes.es_patience == 5 and notes.es_restore_best
     assert notes.info.input_dim() == 10  # np.random.rand(1000, 10)
     assert summarize(notes).total_params == 10 * 64 + 64 + 64 * 1 + 1
+
+
+def test_every_preset_says_how_long_it_takes():
+    from core.presets import QUICK_SECONDS, duration_text
+
+    assert set(QUICK_SECONDS) == set(PRESETS)  # measured by bench/check_presets.py
+    assert max(QUICK_SECONDS.values()) <= 120  # "about a minute", as the page promises
+    quick = duration_text(PRESETS["mnist_cnn"], quick=True)
+    assert "measured" in quick and f"about {QUICK_SECONDS['mnist_cnn']:.0f} s" in quick
+    course = duration_text(PRESETS["mnist_cnn"], quick=False)  # 3 CNNs × 10 epochs × 50k
+    assert "estimated" in course and "minutes" in course

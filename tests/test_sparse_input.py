@@ -133,7 +133,7 @@ def test_training_curves_match_sparse_or_dense(splits, monkeypatch):
 def test_only_narrow_first_layers_read_sparse_batches():
     from dataclasses import replace
 
-    from core.model_builder import sparse_input
+    from core.model_summary import sparse_input
     from core.presets import IMDB, MNIST_CNN
 
     assert sparse_input(IMDB)  # 16-16: the sparse product is ~2× faster

@@ -103,8 +103,7 @@ def test_the_course_cnn_gets_several_steps_per_call():
     from core.presets import MNIST_CNN  # the lecture's Conv32-Pool-Conv64-Pool-Dense64
     from core.training import SPEED, step_flops
 
-    splits = type("Splits", (), {"x_train": None})()
-    step = SPEED.step_seconds("conv", step_flops(MNIST_CNN, splits))
+    step = SPEED.step_seconds("conv", step_flops(MNIST_CNN))
     per_call, steps = execution_plan(50_000, 32, step)
     assert 1 < per_call < steps  # several steps a call, several calls an epoch (for Stop)
 
