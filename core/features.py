@@ -77,10 +77,19 @@ class MultiHot:
             indices = self.indices[take]
         return MultiHot(indptr, indices, self.width)
 
+    def coordinates(self, rows_per_batch: int | None = None) -> np.ndarray:
+        """(row, column) of every 1, as int64 pairs in row-major order (a sparse tensor's
+        indices); rows count from 0 again every `rows_per_batch` rows."""
+        rows = np.arange(len(self), dtype=np.int64)
+        if rows_per_batch:
+            rows %= rows_per_batch
+        rows = rows.repeat(np.diff(self.indptr))
+        return np.stack([rows, self.indices.astype(np.int64)], axis=1)
+
     def __array__(self, dtype=None, copy=None) -> np.ndarray:
         dense = np.zeros(self.shape, dtype=dtype or np.float32)
-        row_ids = np.repeat(np.arange(len(self)), np.diff(self.indptr))
-        dense[row_ids, self.indices] = 1
+        rows, columns = self.coordinates().T
+        dense[rows, columns] = 1
         return dense
 
 

@@ -100,10 +100,8 @@ def model_input(part):
     (scaled inside the call), else dense float32. None of these copies a dense array, so
     the validation inputs can be kept for the whole run."""
     if isinstance(part, MultiHot):
-        rows = np.repeat(np.arange(len(part), dtype=np.int64), np.diff(part.indptr))
-        coords = np.stack([rows, part.indices.astype(np.int64)], axis=1)
-        values = np.ones(len(coords), np.float32)
-        return tf.SparseTensor(coords, values, (len(part), part.width))
+        coords = part.coordinates()
+        return tf.SparseTensor(coords, np.ones(len(coords), np.float32), part.shape)
     if isinstance(part, ScaledImages) and part.scale == 1 / 255:
         return part.raw
     return as_float32(part)
@@ -126,8 +124,7 @@ def _multi_hot_epoch(x: MultiHot, y, batch_size: int, sparse: bool):
 
     def arrange(permutation):  # NumPy, once per epoch
         part = x[permutation]
-        within = (np.arange(n, dtype=np.int64) % batch_size).repeat(np.diff(part.indptr))
-        coords = np.stack([within, part.indices.astype(np.int64)], axis=1)
+        coords = part.coordinates(rows_per_batch=batch_size)
         bounds = part.indptr[np.r_[0:n:batch_size, n]].astype(np.int64)
         return coords, bounds, y[permutation]
 
@@ -246,22 +243,31 @@ class Evaluator:
         if evaluator is None or evaluator.binary != binary:
             evaluator = cls(model, binary)
             model.reglab_evaluator = evaluator
-        evaluator._kept_inputs = (None, [])
+        evaluator.forget_inputs()
         return evaluator
 
-    def _inputs(self, x, chunk: int) -> list:
-        """x cut into model inputs; kept for the array seen last (validation, every epoch)."""
-        kept, parts = self._kept_inputs
-        if kept is None or kept[0] is not x or kept[1] != chunk:
-            parts = [model_input(x[s : s + chunk]) for s in range(0, len(x), chunk)]
-            self._kept_inputs = ((x, chunk), parts)
-        return parts
+    def forget_inputs(self) -> None:
+        """Let go of the kept validation inputs (a worker keeps its model between jobs)."""
+        self._kept_inputs = (None, [])
 
-    def evaluate(self, x, y, keep_probabilities: bool = False) -> dict:
+    def _inputs(self, x, chunk: int, keep: bool):
+        """x cut into model inputs, one chunk at a time; with `keep` (validation, every epoch)
+        they are made once and kept until forget_inputs."""
+        kept, parts = self._kept_inputs
+        if kept is not None and kept[0] is x and kept[1] == chunk:
+            return parts
+        parts = (model_input(x[s : s + chunk]) for s in range(0, len(x), chunk))
+        if not keep:
+            return parts
+        self._kept_inputs = ((x, chunk), list(parts))
+        return self._kept_inputs[1]
+
+    def evaluate(self, x, y, keep_probabilities: bool = False, keep_inputs: bool = False) -> dict:
         loss_sum, correct, kept = 0.0, 0.0, []
         width = 64 if self.sparse else row_width(x)  # a sparse model reads words only
         chunk = max(64, min(self.chunk, 2**24 // width))
-        for part, start in zip(self._inputs(x, chunk), range(0, len(y), chunk), strict=True):
+        parts = self._inputs(x, chunk, keep_inputs)
+        for part, start in zip(parts, range(0, len(y), chunk), strict=True):
             part_loss, part_correct, probabilities = self._step(part, y[start : start + chunk])
             loss_sum += float(part_loss)
             correct += float(part_correct)
@@ -399,7 +405,7 @@ class LiveReport(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         logs = logs if logs is not None else {}
         if len(self.splits.y_val):
-            val = self.evaluator.evaluate(self.splits.x_val, self.splits.y_val)
+            val = self.evaluator.evaluate(self.splits.x_val, self.splits.y_val, keep_inputs=True)
         else:  # a final retrain on all the data has no validation set
             val = {"loss": math.nan, "data_loss": math.nan, "accuracy": math.nan}
         penalty = self.evaluator.penalty()
@@ -440,6 +446,7 @@ class LiveReport(keras.callbacks.Callback):
         )
 
     def on_train_end(self, logs=None):
+        self.evaluator.forget_inputs()  # validation is over; test scoring reads chunk by chunk
         self.last_weights = self.model.get_weights()
         self._send_boundary(final=True)
 

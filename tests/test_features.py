@@ -21,6 +21,13 @@ def test_multi_hot_rows_index_like_a_dense_matrix():
     assert len(compact[:0]) == 0 and compact.shape == (40, 50)
 
 
+def test_multi_hot_coordinates_are_a_sparse_tensors_indices():
+    rows = MultiHot.from_sequences([[3, 1], [], [0, 2, 2], [4]], 5)
+    np.testing.assert_array_equal(rows.coordinates(), [[0, 1], [0, 3], [2, 0], [2, 2], [3, 4]])
+    batched = rows.coordinates(rows_per_batch=2)  # rows count from 0 in each batch of 2
+    np.testing.assert_array_equal(batched, [[0, 1], [0, 3], [0, 0], [0, 2], [1, 4]])
+
+
 def test_scaled_images_read_in_unit_range():
     raw = np.arange(2 * 3 * 3, dtype=np.uint8).reshape(2, 3, 3, 1) * 10
     images = ScaledImages(raw)

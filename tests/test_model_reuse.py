@@ -45,6 +45,8 @@ def test_a_reused_model_trains_exactly_as_a_new_one():
     assert MODELS.reused == reused_before + 2  # both later runs reused the compiled model
     assert other_seed != fresh
     assert again == fresh  # bit for bit
+    evaluator = MODELS.model.reglab_evaluator  # kept with the model between jobs ...
+    assert evaluator._kept_inputs == (None, [])  # ... without the last run's validation data
 
 
 def test_another_shape_or_optimizer_gets_its_own_model():
