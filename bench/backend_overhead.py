@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from core.jobs import JobManager
+from core.jobs.manager import JobManager
 from tests.dask_cluster import dask_cluster
 
 TASK = "bench.tasks:tick"
@@ -53,7 +53,7 @@ def main() -> None:
     local = JobManager(2, startup="")
     rows = {"local pool": measure(local, args.jobs)}
     local.shutdown()
-    from core.dask_backend import DaskPool
+    from core.jobs.dask_backend import DaskPool
 
     with dask_cluster(2) as (address, _):
         dask = JobManager(backend=DaskPool(address, startup=""))

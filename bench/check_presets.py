@@ -17,9 +17,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from core.config import TRAINING_TASK
-from core.jobs import JobManager
-from core.presets import PRESETS
+from core.jobs.contract import TRAINING_TASK, TrainingPayload
+from core.jobs.manager import JobManager
+from core.lab.presets import PRESETS
 
 
 def main() -> None:
@@ -36,7 +36,7 @@ def main() -> None:
         ids = [
             (
                 label,
-                manager.submit("bench", TRAINING_TASK, {"config": c, "data_dir": args.data_dir}),
+                manager.submit("bench", TRAINING_TASK, TrainingPayload(c, args.data_dir)),
             )
             for label, c in PRESETS[key].configs(quick=True)
         ]

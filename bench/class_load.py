@@ -18,14 +18,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from core.config import TRAINING_TASK, TrainingConfig
-from core.jobs import JobManager, Policy
+from core.jobs.contract import TRAINING_TASK, TrainingPayload
+from core.jobs.manager import JobManager, Policy
+from core.lab.config import TrainingConfig
 
 RUN = TrainingConfig()
 
 
 def submit_all(manager: JobManager, owners: list[str], config=RUN) -> dict[str, str]:
-    return {o: manager.submit(o, TRAINING_TASK, {"config": config}) for o in owners}
+    return {o: manager.submit(o, TRAINING_TASK, TrainingPayload(config)) for o in owners}
 
 
 def wait_all(manager: JobManager, ids: dict[str, str]) -> list:
@@ -62,7 +63,9 @@ def together(manager: JobManager, n: int) -> None:
 
 
 def fairness(manager: JobManager, n: int) -> None:
-    ids = {f"eager-{i}": manager.submit("eager", TRAINING_TASK, {"config": RUN}) for i in range(5)}
+    ids = {
+        f"eager-{i}": manager.submit("eager", TRAINING_TASK, TrainingPayload(RUN)) for i in range(5)
+    }
     others = submit_all(manager, [f"other-{i}" for i in range(n - 1)])
     first_other = min(manager.wait(o, j, 3600).started for o, j in others.items())
     eager_before = sum(manager.wait("eager", j, 3600).started < first_other for j in ids.values())
@@ -103,7 +106,7 @@ def main() -> None:
     parser.add_argument("--backend", choices=("local", "dask"), default="local")
     args = parser.parse_args()
     if args.backend == "dask":
-        from core.dask_backend import DaskPool
+        from core.jobs.dask_backend import DaskPool
         from tests.dask_cluster import dask_cluster
 
         with dask_cluster(args.workers) as (address, _):
@@ -114,7 +117,7 @@ def main() -> None:
 
 def run(manager: JobManager, args) -> None:
     assert manager.wait_ready(300)
-    manager.wait("warm", manager.submit("warm", TRAINING_TASK, {"config": RUN}), 300)
+    manager.wait("warm", manager.submit("warm", TRAINING_TASK, TrainingPayload(RUN)), 300)
     print(f"{args.backend}, {args.workers} workers; default digits run; seconds, median / max")
     print("| load | first point | queue wait | all finished |")
     print("|---|---|---|---|")

@@ -7,7 +7,7 @@ notebook, lab, …: this machine's speed drifts by ±30 % over minutes), never a
 work. Each way's figure is the median over its repeats. The notebook way is the course's code:
 multi-hot rows from vectorize_sequences (float64), images as float32 / 255, and
 model.fit(x, y, validation_data=…).
-The lab way is core.training.run_training. Seconds per epoch are the median gap between
+The lab way is core.training.lab_task.run_training. Seconds per epoch are the median gap between
 epoch ends after the first epoch (which traces), validation included both ways. GFLOP/s is the
 arithmetic each way executes (the lab's sparse first layer multiplies only the words a review
 has) over its epoch time, against this machine's peak (a float32 3072² matmul, same threads).
@@ -36,12 +36,12 @@ import numpy as np
 import tensorflow as tf
 
 from bench.epoch_speed import EpochClock, Recorder
-from core.course_data import load_raw
-from core.estimate import forward_flops
-from core.model_summary import summarize
-from core.presets import IMDB, MNIST_CNN
-from core.training import run_training
-from core.worker import configure_tensorflow
+from core.data.course_data import load_raw
+from core.lab.estimate import forward_flops
+from core.lab.model_summary import summarize
+from core.lab.presets import IMDB, MNIST_CNN
+from core.training.lab_task import run_training
+from core.training.startup import configure_tensorflow
 
 WORKLOADS = {  # name: (title, lab config, quick epochs, course epochs)
     "imdb16": ("IMDB 16-16, RMSprop, batch 512", IMDB, 8, 20),

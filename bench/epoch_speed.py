@@ -23,11 +23,12 @@ import itertools
 
 import keras
 
-from core.config import TrainingConfig
-from core.data_loading import load_splits
-from core.model_builder import build_model
-from core.training import run_training
-from core.worker import Reporter
+from core.data.loading import load_splits
+from core.jobs.contract import TrainingPayload
+from core.jobs.reporter import Reporter
+from core.lab.config import TrainingConfig
+from core.training.lab_task import run_training
+from core.training.model_builder import build_model
 
 
 class EpochClock(keras.callbacks.Callback):
@@ -84,7 +85,7 @@ def naive(config: TrainingConfig) -> tuple[float, float]:
 
 def lab(config: TrainingConfig) -> tuple[float, float]:
     recorder = Recorder()
-    run_training({"config": config}, recorder)
+    run_training(TrainingPayload(config), recorder)
     return steady_epoch_seconds(recorder.ends), recorder.history[-1]["val_accuracy"]
 
 

@@ -17,15 +17,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from core.config import TRAINING_TASK, TrainingConfig
-from core.jobs import JobManager
+from core.jobs.contract import TRAINING_TASK, TrainingPayload
+from core.jobs.manager import JobManager
+from core.lab.config import TrainingConfig
 
 POLL = 0.5  # pages/training_lab.py: st.fragment(run_every=0.5)
 
 
 def first_point_and_stop(manager: JobManager, config: TrainingConfig) -> tuple[float, list, float]:
     clicked = time.time()
-    job_id = manager.submit("bench", TRAINING_TASK, {"config": config})
+    job_id = manager.submit("bench", TRAINING_TASK, TrainingPayload(config))
     while not manager.snapshot("bench", job_id).history:
         time.sleep(0.005)
     first = time.time() - clicked
@@ -49,7 +50,7 @@ def main() -> None:
 
     cold = JobManager(1)
     started = time.time()
-    job_id = cold.submit("bench", TRAINING_TASK, {"config": TrainingConfig(epochs=1)})
+    job_id = cold.submit("bench", TRAINING_TASK, TrainingPayload(TrainingConfig(epochs=1)))
     cold.wait("bench", job_id, 300)
     cold_first = cold.snapshot("bench", job_id).history[0]["received_at"] - started
     cold.shutdown()

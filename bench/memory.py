@@ -20,11 +20,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from core.config import TRAINING_TASK, TrainingConfig
-from core.jobs import JobManager
-from core.preview import preview_elsewhere
-from core.run_records import records_from_json, run_json
-from core.worker import Recycle
+from core.data.preview import preview_elsewhere
+from core.jobs.contract import TRAINING_TASK, TrainingPayload
+from core.jobs.manager import JobManager
+from core.jobs.worker import Recycle
+from core.lab.config import TrainingConfig
+from core.runs.records import records_from_json, run_json
 
 
 def rss_mb(pid: int) -> float:
@@ -62,9 +63,7 @@ class Sampler:
 
 
 def run_all(manager: JobManager, configs: list[TrainingConfig], data_dir: str | None) -> list:
-    ids = [
-        manager.submit("bench", TRAINING_TASK, {"config": c, "data_dir": data_dir}) for c in configs
-    ]
+    ids = [manager.submit("bench", TRAINING_TASK, TrainingPayload(c, data_dir)) for c in configs]
     return [manager.wait("bench", job_id, 3600) for job_id in ids]
 
 

@@ -27,7 +27,7 @@ CHILD = """
 import json, sys, time
 sys.path.insert(0, {root!r})
 import keras, numpy as np
-from core.course_data import load_raw
+from core.data.course_data import load_raw
 keras.mixed_precision.set_global_policy({policy!r})
 x, y, _, _ = load_raw("mnist", data_dir={data_dir!r})
 x = x.reshape(-1, 28, 28, 1).astype("float32") / 255.0

@@ -2,7 +2,8 @@
 
 Run: python bench/reproduce_course.py --data-dir ../shared/data/keras-datasets
         [--parts imdb,kfold,mnist,capacity,regularization,mnist_variants]
-Uses the lab's own jobs (core.training.run_training, core.kfold_task.run_kfold) in this process.
+Uses the lab's own jobs (lab_task.run_training, kfold_task.run_kfold in core.training) in this
+process.
 """
 
 from __future__ import annotations
@@ -17,10 +18,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from bench.epoch_speed import Recorder
-from core.kfold import COURSE_CONFIG, COURSE_SETTINGS, fold_average
-from core.kfold_task import run_kfold
-from core.presets import IMDB, MNIST_CNN, PRESETS
-from core.training import run_training
+from core.lab.kfold import COURSE_CONFIG, COURSE_SETTINGS, fold_average
+from core.lab.presets import IMDB, MNIST_CNN, PRESETS
+from core.training.kfold_task import run_kfold
+from core.training.lab_task import run_training
 
 
 def train(config, data_dir: str, task=run_training, **payload):

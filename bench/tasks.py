@@ -2,7 +2,7 @@
 
 import time
 
-from core.worker import StopRequested
+from core.jobs.reporter import StopRequested
 
 
 def tick(payload, reporter):

@@ -3,7 +3,7 @@
 Run: python bench/threads.py --data-dir ../shared/data/keras-datasets [--epochs 3]
 A pool of 2 workers trains the course's MNIST CNN on 6,000 images (the quick lecture size),
 first one job alone, then two at once, under REGLAB_TF_THREADS=1 and =<cores>. Prints the
-median epoch seconds and the wall time of the pair; core.local_pool.threads_per_worker's
+median epoch seconds and the wall time of the pair; core.jobs.local_pool.threads_per_worker's
 default follows from it.
 """
 
@@ -19,15 +19,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from core.config import TRAINING_TASK
-from core.jobs import JobManager
-from core.presets import MNIST_CNN
+from core.jobs.contract import TRAINING_TASK, TrainingPayload
+from core.jobs.manager import JobManager
+from core.lab.presets import MNIST_CNN
 
 
 def run(manager: JobManager, owners: list[str], config, data_dir: str) -> tuple[float, float]:
     """(median epoch seconds after the first, wall seconds until all ended)."""
     started = time.time()
-    payload = {"config": config, "data_dir": data_dir}
+    payload = TrainingPayload(config, data_dir)
     ids = {o: manager.submit(o, TRAINING_TASK, payload) for o in owners}
     jobs = [manager.wait(o, job_id, 3600) for o, job_id in ids.items()]
     seconds = [h["seconds"] for job in jobs for h in job.history[1:]]

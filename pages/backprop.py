@@ -5,9 +5,9 @@ import dataclasses
 import pandas as pd
 import streamlit as st
 
-from core import backprop as bp
-from core.backprop_plots import error_figure, network_figure
-from core.url_state import field_problems, field_range
+from core.concepts import backprop as bp
+from core.figures.backprop import error_figure, network_figure
+from core.lab.url_state import field_problems, field_range
 from pages.ui import page_state
 from pages.ui.runtime import chart, markdown, through_app
 
@@ -20,14 +20,16 @@ page_state.start("bp", bp.BackpropConfig)
 sb = st.sidebar
 sb.header("Example")
 c1, c2 = sb.columns(2)
-c1.number_input("x1", -10.0, 10.0, step=0.05, format="%.4f", key="bp_x1")
-c2.number_input("x2", -10.0, 10.0, step=0.05, format="%.4f", key="bp_x2")
+c1.number_input("x1", *field_range(bp.BackpropConfig, "x1"), step=0.05, format="%.4f", key="bp_x1")
+c2.number_input("x2", *field_range(bp.BackpropConfig, "x2"), step=0.05, format="%.4f", key="bp_x2")
 for left, right in (("w13", "w23"), ("w14", "w24"), ("w35", "w45")):
     c1, c2 = sb.columns(2)
     c1.number_input(left, -10.0, 10.0, step=0.05, format="%.4f", key=f"bp_{left}")
     c2.number_input(right, -10.0, 10.0, step=0.05, format="%.4f", key=f"bp_{right}")
 c1, c2 = sb.columns(2)
-c1.number_input("target t", 0.0, 1.0, step=0.05, format="%.4f", key="bp_target")
+c1.number_input(
+    "target t", *field_range(bp.BackpropConfig, "target"), step=0.05, format="%.4f", key="bp_target"
+)
 c2.number_input(
     "learning rate η",
     *field_range(bp.BackpropConfig, "learning_rate"),
@@ -37,8 +39,7 @@ c2.number_input(
 )
 sb.number_input(
     "L2 λ (weight decay)",
-    0.0,
-    10.0,
+    *field_range(bp.BackpropConfig, "l2"),
     step=0.01,
     format="%.4f",
     key="bp_l2",

@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from core import batchnorm as bn
-from core import batchnorm_plots as plots
-from core.concept_runs import BN_RUNS
+from core.concepts import batchnorm as bn
+from core.figures import batchnorm as plots
+from core.lab.concept_runs import BN_RUNS
+from core.lab.url_state import field_range
 from pages.ui import page_state, run_group
 from pages.ui.runtime import chart, markdown, through_app
 
@@ -16,24 +17,25 @@ page_state.start("bn", bn.BatchNormConfig)
 
 sb = st.sidebar
 sb.header("Mini-batch")
-sb.slider("Batch size", 2, 512, key="bn_batch_size")
-sb.slider("Unit shown", 0, bn.N_UNITS - 1, key="bn_unit")
-sb.number_input("Seed", 0, 2**31 - 1, step=1, key="bn_seed")
+sb.slider("Batch size", *field_range(bn.BatchNormConfig, "batch_size"), key="bn_batch_size")
+sb.slider("Unit shown", *field_range(bn.BatchNormConfig, "unit"), key="bn_unit")
+sb.number_input("Seed", *field_range(bn.BatchNormConfig, "seed"), step=1, key="bn_seed")
 sb.header("Running averages")
 sb.slider(
     "Momentum",
-    0.0,
-    0.999,
+    *field_range(bn.BatchNormConfig, "momentum"),
     step=0.001,
     format="%.3f",
     key="bn_momentum",
     help="Keras' default is 0.99. PyTorch's momentum=0.1 means the same as Keras' 0.9.",
 )
-sb.slider("Training batches seen", 1, 2000, key="bn_batches")
+sb.slider("Training batches seen", *field_range(bn.BatchNormConfig, "batches"), key="bn_batches")
 
 c1, c2 = st.columns(2)
-c1.slider("γ (scale, learned)", 0.0, 3.0, step=0.05, key="bn_gamma")
-c2.slider("β (shift, learned)", -3.0, 3.0, step=0.05, key="bn_beta")
+c1.slider(
+    "γ (scale, learned)", *field_range(bn.BatchNormConfig, "gamma"), step=0.05, key="bn_gamma"
+)
+c2.slider("β (shift, learned)", *field_range(bn.BatchNormConfig, "beta"), step=0.05, key="bn_beta")
 config = page_state.read("bn", bn.BatchNormConfig)
 page_state.save("bn", config)
 

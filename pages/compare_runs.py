@@ -3,10 +3,11 @@
 import pandas as pd
 import streamlit as st
 
-from core.config import TRAINING_TASK, Caps
-from core.course_reference import reference_lines, references
-from core.plots import overlay_figure
-from core.run_records import history_csv, new_records, records_from_json, run_table, runs_json
+from core.figures.runs import overlay_figure
+from core.jobs.contract import TRAINING_TASK
+from core.lab.config import Caps
+from core.runs.course_reference import reference_lines, references
+from core.runs.records import history_csv, new_records, records_from_json, run_table, runs_json
 from pages.ui import page_state
 from pages.ui.run_view import metric_choice
 from pages.ui.runtime import chart, job_manager, owner, through_app

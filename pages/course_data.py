@@ -4,13 +4,13 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core.course_data import DatasetUnavailable, configured_folder
-from core.data_walkthrough import COURSE_SETS, TRAINING_SIZES, DataView, holdout_map, kfold_map
-from core.datasets import DATASETS
-from core.plots import images_grid_figure
-from core.preview import in_child
-from core.split_plots import split_figure
-from core.url_state import field_range
+from core.data.course_data import DatasetUnavailable, configured_folder
+from core.data.datasets import DATASETS
+from core.data.preview import in_child
+from core.data.walkthrough import COURSE_SETS, TRAINING_SIZES, DataView, holdout_map, kfold_map
+from core.figures.runs import images_grid_figure
+from core.figures.splits import split_figure
+from core.lab.url_state import field_range
 from pages.ui import page_state
 from pages.ui.runtime import chart, markdown
 

@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from core import dropout as do
-from core import dropout_plots as plots
-from core.concept_runs import DROPOUT_RUNS
+from core.concepts import dropout as do
+from core.figures import dropout as plots
+from core.lab.concept_runs import DROPOUT_RUNS
+from core.lab.url_state import field_range
 from pages.ui import page_state, run_group
 from pages.ui.runtime import chart, markdown, through_app
 
@@ -16,17 +17,26 @@ page_state.start("do", do.DropoutConfig)
 
 sb = st.sidebar
 sb.header("Dropout")
-sb.slider("Dropout rate p (hidden layers)", 0.0, 0.9, step=0.05, key="do_rate")
+sb.slider(
+    "Dropout rate p (hidden layers)",
+    *field_range(do.DropoutConfig, "rate"),
+    step=0.05,
+    key="do_rate",
+)
 sb.slider(
     "Dropout rate at the input",
-    0.0,
-    0.9,
+    *field_range(do.DropoutConfig, "input_rate"),
     step=0.05,
     key="do_input_rate",
     help="The handwritten notes suggest 0.2–0.25 on the input layer, if any.",
 )
-sb.number_input("Input image (scikit-learn digit)", 0, 99, step=1, key="do_digit")
-sb.number_input("Seed", 0, 2**31 - 1, step=1, key="do_seed")
+sb.number_input(
+    "Input image (scikit-learn digit)",
+    *field_range(do.DropoutConfig, "digit"),
+    step=1,
+    key="do_digit",
+)
+sb.number_input("Seed", *field_range(do.DropoutConfig, "seed"), step=1, key="do_seed")
 
 
 def next_pass(step: int) -> None:

@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from core import early_stopping as es
-from core.early_stopping_plots import stopping_figure
+from core.concepts import early_stopping as es
+from core.figures.early_stopping import stopping_figure
+from core.lab.url_state import field_range
 from pages.ui import page_state, run_group
 from pages.ui.runtime import chart, markdown, through_app
 
@@ -14,12 +15,20 @@ markdown("early_stopping_intro")
 page_state.start("es", es.StoppingConfig)
 
 c1, c2, c3 = st.columns(3)
-c1.slider("Patience (epochs)", 0, 50, key="es_patience")
-c2.number_input("min_delta", 0.0, 0.05, step=0.0005, format="%.5f", key="es_min_delta")
+c1.slider("Patience (epochs)", *field_range(es.StoppingConfig, "patience"), key="es_patience")
+c2.number_input(
+    "min_delta",
+    *field_range(es.StoppingConfig, "min_delta"),
+    step=0.0005,
+    format="%.5f",
+    key="es_min_delta",
+)
 c3.checkbox("restore_best_weights", key="es_restore_best")
 st.sidebar.header("Validation curve")
-st.sidebar.slider("Noise", 0.0, 0.01, step=0.0001, format="%.4f", key="es_noise")
-st.sidebar.number_input("Seed", 0, 2**31 - 1, step=1, key="es_seed")
+st.sidebar.slider(
+    "Noise", *field_range(es.StoppingConfig, "noise"), step=0.0001, format="%.4f", key="es_noise"
+)
+st.sidebar.number_input("Seed", *field_range(es.StoppingConfig, "seed"), step=1, key="es_seed")
 config = page_state.read("es", es.StoppingConfig)
 page_state.save("es", config)
 

@@ -3,12 +3,12 @@
 import pandas as pd
 import streamlit as st
 
-from core.config import TRAINING_TASK
-from core.course_data import configured_folder
-from core.course_reference import reference_lines
-from core.plots import overlay_figure
-from core.presets import PRESETS, duration_text
-from core.run_records import run_table
+from core.data.course_data import configured_folder
+from core.figures.runs import overlay_figure
+from core.jobs.contract import TrainingPayload
+from core.lab.presets import PRESETS, duration_text
+from core.runs.course_reference import reference_lines
+from core.runs.records import run_table
 from pages.ui import page_state
 from pages.ui.run_view import metric_choice
 from pages.ui.runtime import chart, job_manager, owner, submit, through_app
@@ -27,6 +27,7 @@ manager, me = job_manager(), owner()
 key = st.selectbox(
     "Experiment", list(PRESETS), format_func=lambda k: PRESETS[k].title, key="ex_preset"
 )
+
 preset = PRESETS[key]
 size = st.radio("Size", ("quick", "course size"), horizontal=True, key="ex_size")
 st.caption(duration_text(preset, quick=size == "quick"))
@@ -36,7 +37,7 @@ if preset.source:
 groups = st.session_state.setdefault("ex_groups", {})
 if st.button("Run experiment", type="primary", key="ex_run"):
     submitted = [
-        submit(TRAINING_TASK, {"config": config, "data_dir": configured_folder()}, label)
+        submit(TrainingPayload(config, configured_folder()), label)
         for label, config in preset.configs(quick=size == "quick")
     ]
     groups[key] = [run_id for run_id in submitted if run_id]

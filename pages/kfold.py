@@ -2,22 +2,23 @@
 
 import streamlit as st
 
-from core.course_data import configured_folder
-from core.kfold import (
+from core.data.course_data import configured_folder
+from core.figures.kfold import average_train_val_figure, final_model_figure, folds_figure
+from core.jobs.contract import KFoldPayload, kfold_result
+from core.lab.kfold import (
     COURSE_CONFIG,
     COURSE_SETTINGS,
     DEMO_CONFIG,
     DEMO_SETTINGS,
-    KFOLD_TASK,
     KFoldSettings,
     fold_average,
     kfold_problems,
 )
-from core.kfold_plots import average_train_val_figure, final_model_figure, folds_figure
-from core.run_records import describe
+from core.runs.records import describe
 from pages.ui import page_state, run_view
+from pages.ui.lab_state import adopt_config, share_config
 from pages.ui.runtime import chart, job_manager, markdown, owner, submit, through_app
-from pages.ui.training_widgets import seed_widgets, start_config, training_sidebar
+from pages.ui.training_widgets import start_config, training_sidebar
 
 through_app()  # first: a deep link opens the real app
 
@@ -27,8 +28,7 @@ manager, me = job_manager(), owner()
 
 def use_setup(config, settings) -> None:
     """A setup button's callback: it runs before the widgets exist, so it may set them."""
-    st.session_state.tl_config = config
-    seed_widgets(config, overwrite=True)
+    adopt_config(config)
     page_state.seed("kf", settings, overwrite=True)
     st.session_state.kf_config = settings
 
@@ -62,7 +62,7 @@ c2.slider("Folds k", 2, 10, key="kf_k")
 c3.slider("Repetitions P (iterated K-fold; repetitions 2… reshuffled)", 1, 5, key="kf_repeats")
 settings = page_state.read("kf", KFoldSettings)
 config = training_sidebar(holdout=False)
-st.session_state.tl_config = config
+share_config(config)
 page_state.save("kf", settings, config)
 st.caption(
     f"Models to train: k × P + 1 = {settings.k} × {settings.repeats} + 1 = "
@@ -70,6 +70,7 @@ st.caption(
     "training settings are the Training Lab's (sidebar); early stopping is off here, "
     "since every fold must train every epoch to be averaged."
 )
+
 errors = kfold_problems(settings, config)
 for error in errors:
     st.error(error)
@@ -77,45 +78,45 @@ for error in errors:
 selected = st.session_state.get("kf_run")
 b1, b2, _ = st.columns([1, 1, 3])
 if b1.button("Run K-fold", type="primary", disabled=bool(errors), key="kf_start"):
-    payload = {"config": config, "kfold": settings, "data_dir": configured_folder()}
+    payload = KFoldPayload(config, settings, configured_folder())
     label = f"{settings.k}-fold × {settings.repeats} · {describe(config)}"
-    selected = st.session_state.kf_run = submit(KFOLD_TASK, payload, label) or selected
+    selected = st.session_state.kf_run = submit(payload, label) or selected
 current = manager.snapshot(me, selected) if selected else None
 if b2.button("Stop", disabled=not (current and current.active), key="kf_stop"):
     manager.stop(me, selected)
 
 
 def results(job) -> None:
-    result, epochs = job.result or {}, job.payload["config"].epochs
-    if "test" not in result:
+    result, epochs = kfold_result(job.result), job.payload.config.epochs
+    if result is None or result.best_index is None:
         return
-    best, at_best = result["best_index"], result["folds_at_best"]
+    best, at_best, test = result.best_index, result.folds_at_best, result.test
     st.subheader("The course's last step: retrain on everything, test once")
-    loss, accuracy, test = at_best["val_data_loss"], at_best["val_accuracy"], result["test"]
+    loss, accuracy = at_best["val_data_loss"], at_best["val_accuracy"]
     shown = (
-        ("lowest average validation loss", f"{loss['mean']:.4f}", f"± {loss['std']:.4f}"),
+        ("lowest average validation loss", f"{loss.mean:.4f}", f"± {loss.std:.4f}"),
         (
             f"folds' validation accuracy at epoch {best + 1}",
-            f"{accuracy['mean']:.2%}",
-            f"± {accuracy['std']:.2%}",
+            f"{accuracy.mean:.2%}",
+            f"± {accuracy.std:.2%}",
         ),
         (
-            f"final model: {result['retrain_epochs']} epochs on all data → test accuracy",
+            f"final model: {result.retrain_epochs} epochs on all data → test accuracy",
             f"{test['accuracy']:.2%}",
-            f"{test['accuracy'] - accuracy['mean']:+.2%} vs folds",
+            f"{test['accuracy'] - accuracy.mean:+.2%} vs folds",
         ),
     )
     train_loss, train_accuracy = at_best["data_loss"], at_best["accuracy"]
     shown += (
         (
             f"average train loss at epoch {best + 1}",
-            f"{train_loss['mean']:.4f}",
-            f"± {train_loss['std']:.4f}",
+            f"{train_loss.mean:.4f}",
+            f"± {train_loss.std:.4f}",
         ),
         (
             f"average train accuracy at epoch {best + 1}",
-            f"{train_accuracy['mean']:.2%}",
-            f"± {train_accuracy['std']:.2%}",
+            f"{train_accuracy.mean:.2%}",
+            f"± {train_accuracy.std:.2%}",
         ),
         ("final model: test loss", f"{test['data_loss']:.4f}", ""),
     )
@@ -127,9 +128,9 @@ def results(job) -> None:
         f"Lowest average validation loss at epoch {best + 1} of {epochs} (argmin index "
         f"{best}, as the course prints it); ± is one standard deviation across the folds."
     )
-    sizes = result["sizes"]
+    sizes = result.sizes
     st.caption(
-        f"{result['models_trained']} models trained. Reduced set: {sizes['reduced']:,} of "
+        f"{result.models_trained} models trained. Reduced set: {sizes['reduced']:,} of "
         f"{sizes['available']:,} training examples; {sizes['validation per fold']:,} validate "
         f"each fold; test set: {sizes['test']:,} examples, used once, by the final model."
     )
@@ -140,7 +141,7 @@ def live(run_id: str, was_active: bool) -> None:
     if job is None:
         return
     run_view.status_line(job)
-    epochs = job.payload["config"].epochs
+    epochs = job.payload.config.epochs
     average = fold_average(job.history, epochs)
     tabs = st.tabs(["Validation loss per fold", "Validation accuracy", "Average train vs val"])
     with tabs[0]:

@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from core import penalties as pen
-from core import penalty_plots as plots
+from core.concepts import penalties as pen
+from core.figures import penalties as plots
+from core.lab.url_state import field_range
 from pages.ui import page_state, run_group
 from pages.ui.runtime import chart, markdown, through_app
 
@@ -15,11 +16,21 @@ page_state.start("pen", pen.PenaltyConfig)
 
 sb = st.sidebar
 sb.header("Problem")
-sb.slider("Feature correlation", -0.9, 0.9, step=0.05, key="pen_correlation")
-sb.slider("Noise", 0.0, 3.0, step=0.1, key="pen_noise")
-sb.number_input("Seed", 0, 2**31 - 1, step=1, key="pen_seed")
+sb.slider(
+    "Feature correlation",
+    *field_range(pen.PenaltyConfig, "correlation"),
+    step=0.05,
+    key="pen_correlation",
+)
+sb.slider("Noise", *field_range(pen.PenaltyConfig, "noise"), step=0.1, key="pen_noise")
+sb.number_input("Seed", *field_range(pen.PenaltyConfig, "seed"), step=1, key="pen_seed")
 
-st.slider("log₁₀ λ (penalty strength)", -3.0, 1.0, step=0.05, key="pen_log_lam")
+st.slider(
+    "log₁₀ λ (penalty strength)",
+    *field_range(pen.PenaltyConfig, "log_lam"),
+    step=0.05,
+    key="pen_log_lam",
+)
 config = page_state.read("pen", pen.PenaltyConfig)
 page_state.save("pen", config)
 

@@ -4,9 +4,9 @@ import math
 
 import streamlit as st
 
-from core import polynomial as poly
-from core import polynomial_plots as plots
-from core.url_state import field_range
+from core.concepts import polynomial as poly
+from core.figures import polynomial as plots
+from core.lab.url_state import field_range
 from pages.ui import page_state
 from pages.ui.runtime import chart, markdown, through_app
 
@@ -25,10 +25,10 @@ sb.header("Data")
 sb.radio("Curve", list(poly.CURVES), key="poly_curve", format_func=lambda c: poly.CURVES[c][0])
 sb.slider("Training samples", *field_range(poly.PolyConfig, "n_samples"), key="poly_n_samples")
 sb.slider("Noise (std)", *field_range(poly.PolyConfig, "noise"), step=0.01, key="poly_noise")
-sb.number_input("Seed", 0, 2**31 - 1, step=1, key="poly_seed")
+sb.number_input("Seed", *field_range(poly.PolyConfig, "seed"), step=1, key="poly_seed")
 sb.slider("Cross-validation folds k", *field_range(poly.PolyConfig, "folds"), key="poly_folds")
 
-st.slider("Polynomial degree", 1, poly.MAX_DEGREE, key="poly_degree")
+st.slider("Polynomial degree", *field_range(poly.PolyConfig, "degree"), key="poly_degree")
 config = page_state.read("poly", poly.PolyConfig)
 data = poly.make_data(config)
 chart(
@@ -65,7 +65,11 @@ c1.radio(
 )
 c2.slider("log₁₀ λ, ridge", -8.0, 2.0, step=0.25, key="poly_log_alpha")
 c3.slider("log₁₀ λ, lasso", -7.0, 0.0, step=0.25, key="poly_log_lasso")
-c4.slider("Degree to regularize", 1, poly.MAX_DEGREE, key="poly_overfit_degree")
+c4.slider(
+    "Degree to regularize",
+    *field_range(poly.PolyConfig, "overfit_degree"),
+    key="poly_overfit_degree",
+)
 config = page_state.read(
     "poly",
     poly.PolyConfig,

@@ -3,23 +3,25 @@
 import pandas as pd
 import streamlit as st
 
-from core.config import OPTIMIZERS
-from core.course_data import configured_folder
-from core.datasets import DATASETS
-from core.search import (
+from core.data.course_data import configured_folder
+from core.data.datasets import DATASETS
+from core.figures.search import optuna_figures, trial_curves_figure
+from core.jobs.contract import SearchPayload
+from core.lab.config import OPTIMIZERS
+from core.lab.search import (
     BATCH_SIZES,
     OBJECTIVES,
     SAMPLERS,
-    SEARCH_TASK,
     SearchSpace,
     best_record,
     config_for_params,
     grid_size,
     search_problems,
+    shown_trials,
     trials_table,
 )
-from core.search_plots import optuna_figures, trial_curves_figure
 from pages.ui import page_state, run_view
+from pages.ui.lab_state import open_in_lab
 from pages.ui.runtime import chart, job_manager, markdown, owner, submit, through_app
 
 through_app()  # first: a deep link opens the real app
@@ -91,8 +93,8 @@ selected = st.session_state.get("se_run")
 b1, b2, _ = st.columns([1, 1, 2])
 if b1.button("Start search", type="primary", disabled=bool(errors), key="se_start"):
     label = f"{space.trials} {space.sampler.upper()} trials on {space.dataset}"
-    payload = {"space": space, "data_dir": configured_folder()}
-    run_id = submit(SEARCH_TASK, payload, label, stop_grace=STOP_GRACE)
+    payload = SearchPayload(space, configured_folder())
+    run_id = submit(payload, label, stop_grace=STOP_GRACE)
     selected = st.session_state.se_run = run_id or selected
 current = manager.snapshot(me, selected) if selected else None
 stopping = bool(current and current.active and current.stop_requested)
@@ -111,19 +113,12 @@ def cached_figures(records: list[dict]):
     return optuna_figures(records)
 
 
-def trial_records(job) -> list[dict]:
-    """The study's trials: sent after each trial, so they survive even a Stop now."""
-    return job.live.get("trials", (job.result or {}).get("trials", []))
-
-
 def live(run_id: str, was_active: bool) -> None:
     job = manager.snapshot(me, run_id)
     if job is None:
         return
     run_view.status_line(job)
-    records = trial_records(job)
-    if not job.active:  # a trial cut short by Stop now is no longer running
-        records = [{**r, "state": "STOPPED"} if r["state"] == "RUNNING" else r for r in records]
+    records = shown_trials(job.live, job.result, job.active)
     states = {r["number"]: r["state"] for r in records}
     if job.history:
         chart(trial_curves_figure(job.history, states, job.active), key="se_curves")
@@ -141,10 +136,10 @@ def live(run_id: str, was_active: bool) -> None:
 
 
 def best_trial(job) -> None:
-    best = best_record(trial_records(job))
+    best = best_record(shown_trials(job.live, job.result, job.active))
     if best is None:
         return
-    config = config_for_params(best["params"], job.payload["space"])
+    config = config_for_params(best["params"], job.payload.space)
     st.subheader(f"Best trial: #{best['number']}, validation loss {best['value']:.4f}")
     st.write(
         f"{len(config.units)} × {config.units[0]} units · {config.optimizer} "
@@ -152,9 +147,7 @@ def best_trial(job) -> None:
         f"batch {config.batch_size} · {config.epochs} epochs"
     )
     if st.button("Open best in Training Lab", key="se_open_best", type="primary"):
-        st.session_state.pop("tl_seen", None)  # let the Training Lab read the link's settings
-        st.session_state.pop("tl_run", None)  # and show no earlier run's results under them
-        st.switch_page("pages/training_lab.py", query_params=config.to_query())
+        open_in_lab(config)
 
 
 if current is not None:

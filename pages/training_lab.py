@@ -3,14 +3,16 @@
 import pandas as pd
 import streamlit as st
 
-from core.config import TRAINING_TASK, problems
-from core.course_data import configured_folder
-from core.estimate import estimate_text, measured_speed
-from core.keras_snippet import keras_code
-from core.model_summary import shape_problem, summarize
-from core.run_records import describe, run_table
+from core.data.course_data import configured_folder
+from core.jobs.contract import TRAINING_TASK, TrainingPayload, training_result
+from core.lab.checks import problems
+from core.lab.estimate import estimate_text, measured_speed
+from core.lab.keras_snippet import keras_code
+from core.lab.model_summary import shape_problem, summarize
+from core.runs.records import describe, run_table
 from pages.ui import run_view
 from pages.ui.data_preview import data_preview, dataset_missing
+from pages.ui.lab_state import share_config
 from pages.ui.runtime import (
     chart,
     job_manager,
@@ -29,7 +31,7 @@ manager, me = job_manager(), owner()
 
 start_config("tl")
 config = training_sidebar()
-st.session_state.tl_config = config
+share_config(config)
 st.query_params.from_dict({**url_extras(), **config.to_query()})
 
 errors = problems(config)
@@ -43,18 +45,16 @@ for error in errors:
 
 runs = manager.jobs(me, TRAINING_TASK)
 measured = [
-    (job.payload["config"], job.result["sizes"]["train"], [h["seconds"] for h in job.history])
+    (job.payload.config, result.sizes["train"], [h["seconds"] for h in job.history])
     for job in runs
-    if job.status == "finished" and job.result and "sizes" in job.result
+    if job.status == "finished" and (result := training_result(job.result)) and result.sizes
 ]
 if model_ok and (estimate := estimate_text(config, measured_speed(measured))):
     st.info(estimate, icon=":material/schedule:")
 selected = st.session_state.get("tl_run")
 left, middle, right = st.columns([1, 1, 3])
 if left.button("Train", type="primary", disabled=bool(errors), key="tl_train"):
-    run_id = submit(
-        TRAINING_TASK, {"config": config, "data_dir": configured_folder()}, describe(config)
-    )
+    run_id = submit(TrainingPayload(config, configured_folder()), describe(config))
     if run_id:
         st.session_state.tl_run = selected = run_id
         runs = manager.jobs(me, TRAINING_TASK)

@@ -3,8 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from core import weight_decay as wd
-from core import weight_decay_plots as plots
+from core.concepts import weight_decay as wd
+from core.figures import weight_decay as plots
+from core.lab.url_state import field_range
 from pages.ui import page_state
 from pages.ui.runtime import chart, markdown, through_app
 
@@ -15,9 +16,15 @@ markdown("weight_decay_intro")
 page_state.start("wd", wd.DecayConfig)
 
 c1, c2, c3 = st.columns(3)
-c1.slider("Weight decay λ", 0.0, 1.0, step=0.01, key="wd_decay")
-c2.slider("Learning rate η", 0.001, 0.15, step=0.001, format="%.3f", key="wd_learning_rate")
-c3.slider("Steps", 10, 2000, step=10, key="wd_steps")
+c1.slider("Weight decay λ", *field_range(wd.DecayConfig, "decay"), step=0.01, key="wd_decay")
+c2.slider(
+    "Learning rate η",
+    *field_range(wd.DecayConfig, "learning_rate"),
+    step=0.001,
+    format="%.3f",
+    key="wd_learning_rate",
+)
+c3.slider("Steps", *field_range(wd.DecayConfig, "steps"), step=10, key="wd_steps")
 config = page_state.read("wd", wd.DecayConfig)
 page_state.save("wd", config)
 

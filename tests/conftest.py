@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from core.jobs import JobManager
+from core.jobs.manager import JobManager
 from tests.dask_cluster import dask_cluster
 
 # No network in tests: the app never even probes the course datasets' download host.
@@ -24,7 +24,7 @@ def light_pool(request):
     if request.param == "local":
         manager = JobManager(2, startup="", stop_grace=0.8)
     else:
-        from core.dask_backend import DaskPool
+        from core.jobs.dask_backend import DaskPool
 
         address, _ = request.getfixturevalue("dask_scheduler")
         manager = JobManager(backend=DaskPool(address, startup=""), stop_grace=0.8)

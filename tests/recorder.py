@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.worker import Reporter
+from core.jobs.reporter import Reporter
 
 
 class Recorder(Reporter):

@@ -3,7 +3,7 @@
 import os
 import time
 
-from core.worker import Diverged, StopRequested
+from core.jobs.reporter import Diverged, StopRequested
 
 
 def count(payload, reporter):

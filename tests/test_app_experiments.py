@@ -3,7 +3,7 @@
 import json
 import time
 
-from core.plots import overlay_figure
+from core.figures.runs import overlay_figure
 from tests.apptest_pages import open_page
 
 

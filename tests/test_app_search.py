@@ -3,7 +3,7 @@
 import json
 import time
 
-from core.search_plots import trial_curves_figure
+from core.figures.search import trial_curves_figure
 from tests.apptest_pages import open_page
 
 SMALL = {  # URL parameters of a space that searches in seconds on the embedded digits

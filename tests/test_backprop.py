@@ -6,8 +6,8 @@ import random
 
 import pytest
 
-from core import backprop as bp
-from core.autograd import Value
+from core.concepts import backprop as bp
+from core.concepts.autograd import Value
 
 COURSE = {
     "z3": 0.7550,

@@ -6,13 +6,13 @@ import typing
 
 import pytest
 
-from core.backprop import BackpropConfig
-from core.config import TrainingConfig
-from core.data_walkthrough import DataView
-from core.kfold import KFoldSettings
-from core.polynomial import PolyConfig
-from core.search import SearchSpace
-from core.url_state import field_problems, from_query
+from core.concepts.backprop import BackpropConfig
+from core.concepts.polynomial import PolyConfig
+from core.data.walkthrough import DataView
+from core.lab.config import TrainingConfig
+from core.lab.kfold import KFoldSettings
+from core.lab.search import SearchSpace
+from core.lab.url_state import field_problems, from_query
 from tests.apptest_pages import open_page
 
 PAGES = {

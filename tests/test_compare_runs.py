@@ -4,9 +4,10 @@ import json
 
 from streamlit.testing.v1 import AppTest
 
-from core.config import TrainingConfig
-from core.jobs import JobRecord
-from core.run_records import records_from_json, run_json, runs_json
+from core.jobs.contract import TrainingPayload
+from core.jobs.manager import JobRecord
+from core.lab.config import TrainingConfig
+from core.runs.records import records_from_json, run_json, runs_json
 
 RESULT_REST = {
     "final": "last",
@@ -63,9 +64,9 @@ def sample_run(number: int, label: str) -> JobRecord:
         f"run-{number}",
         number,
         "someone",
-        "core.training:run_training",
+        "core.training.lab_task:run_training",
         label,
-        {"config": config},
+        TrainingPayload(config),
         status="finished",
         history=history,
         result=result,
@@ -78,7 +79,7 @@ def test_export_import_round_trips_a_run_exactly():
     assert notices == []
     assert imported.history == original.history
     assert imported.result == original.result
-    assert imported.payload["config"] == original.payload["config"]
+    assert imported.payload.config == original.payload.config
     assert imported.label == "L2 run" and imported.status == "finished"
     assert json.loads(run_json(imported)) == json.loads(run_json(original))
 
@@ -119,10 +120,10 @@ def test_page_overlays_the_selected_runs():
 def test_run_table_tells_runs_apart_with_human_columns_and_no_none():
     from dataclasses import replace
 
-    from core.run_records import run_table
+    from core.runs.records import run_table
 
     first, second = sample_run(1, "moons 8-4"), sample_run(2, "moons 8-4")
-    second.payload["config"] = replace(second.payload["config"], batch_size=64)
+    second.payload.config = replace(second.payload.config, batch_size=64)
     second.result = None
     rows = run_table([first, second])
     assert [row["What differs"] for row in rows] == [

@@ -4,11 +4,11 @@ import numpy as np
 import pytest
 from scipy.stats import binom
 
-from core import batchnorm as bn
-from core import dropout as do
-from core import early_stopping as es
-from core import penalties as pen
-from core import weight_decay as wd
+from core.concepts import batchnorm as bn
+from core.concepts import dropout as do
+from core.concepts import early_stopping as es
+from core.concepts import penalties as pen
+from core.concepts import weight_decay as wd
 
 
 @pytest.mark.parametrize("rate", [0.2, 0.5])
@@ -120,8 +120,8 @@ def test_early_stopping_replay_follows_keras_rules():
 
 
 def test_concept_lab_runs_are_valid_and_differ_in_one_thing():
-    from core.concept_runs import BN_RUNS, DROPOUT_RUNS
-    from core.config import problems
+    from core.lab.checks import problems
+    from core.lab.concept_runs import BN_RUNS, DROPOUT_RUNS
 
     assert [c.dropout for _, c in DROPOUT_RUNS] == [(0.0,), (0.3,), (0.5,)]
     assert [(c.learning_rate, c.batchnorm) for _, c in BN_RUNS] == [

@@ -4,12 +4,12 @@ import dataclasses
 
 import pytest
 
-from core.batchnorm import BatchNormConfig
-from core.dropout import DropoutConfig
-from core.early_stopping import StoppingConfig
-from core.penalties import PenaltyConfig
-from core.url_state import field_problems, from_query
-from core.weight_decay import DecayConfig
+from core.concepts.batchnorm import BatchNormConfig
+from core.concepts.dropout import DropoutConfig
+from core.concepts.early_stopping import StoppingConfig
+from core.concepts.penalties import PenaltyConfig
+from core.concepts.weight_decay import DecayConfig
+from core.lab.url_state import field_problems, from_query
 from tests.apptest_pages import open_page
 
 PAGES = {

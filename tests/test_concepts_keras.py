@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from core import batchnorm as bn
+from core.concepts import batchnorm as bn
 
 pytestmark = pytest.mark.slow
 keras = pytest.importorskip("keras")
@@ -65,7 +65,7 @@ def test_adam_weight_decay_differs_from_a_kernel_l2_term():
 
 @pytest.mark.parametrize("method", ["sgd_wd", "adam_l2", "adamw"])
 def test_numpy_update_rules_follow_keras_optimizers(method):
-    from core import weight_decay as wd
+    from core.concepts import weight_decay as wd
 
     config = wd.DecayConfig(decay=0.2, learning_rate=0.05, steps=40)
     decay = config.decay if method in ("sgd_wd", "adamw") else None

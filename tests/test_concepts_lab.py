@@ -3,10 +3,10 @@
 import numpy as np
 import optuna
 
-from core.config import TrainingConfig
-from core.keras_snippet import keras_code
-from core.plots import weight_history_figure
-from core.search import SearchSpace, config_for_params, search_problems, suggest_config
+from core.figures.runs import weight_history_figure
+from core.lab.config import TrainingConfig
+from core.lab.keras_snippet import keras_code
+from core.lab.search import SearchSpace, config_for_params, search_problems, suggest_config
 from tests.apptest_pages import open_page
 
 
@@ -80,6 +80,6 @@ def test_search_page_reads_the_weight_decay_range_from_the_url():
 
 
 def test_run_label_names_the_weight_decay():
-    from core.run_records import describe
+    from core.runs.records import describe
 
     assert "weight decay 0.004" in describe(TrainingConfig(weight_decay=0.004))

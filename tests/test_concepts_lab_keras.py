@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from core.config import TrainingConfig
+from core.jobs.contract import TrainingPayload
+from core.lab.config import TrainingConfig
 
 pytestmark = pytest.mark.slow
 keras = pytest.importorskip("keras")
@@ -26,7 +27,7 @@ class QuietReporter:
 
 
 def test_optimizers_get_the_weight_decay():
-    from core.model_builder import make_optimizer
+    from core.training.model_builder import make_optimizer
 
     for name in ("adam", "rmsprop", "sgd"):
         optimizer = make_optimizer(TrainingConfig(optimizer=name, weight_decay=0.004))
@@ -35,11 +36,12 @@ def test_optimizers_get_the_weight_decay():
 
 
 def test_run_reports_weight_histograms_for_every_epoch_and_l1_piles_weights_at_zero():
-    from core.training import HISTOGRAM_BINS, run_training
+    from core.training.callbacks import HISTOGRAM_BINS
+    from core.training.lab_task import run_training
 
     config = TrainingConfig(units=(32,), epochs=4, l1=(0.01,), weight_decay=0.001,
                             early_stopping=True, es_min_delta=0.001, es_patience=10)  # fmt: skip
-    result = run_training({"config": config}, QuietReporter())
+    result = run_training(TrainingPayload(config), QuietReporter())
     history = result["weight_history"]
     assert [h["layer"] for h in history] == [w["layer"] for w in result["weights"]]
     for layer in history:
@@ -52,11 +54,11 @@ def test_run_reports_weight_histograms_for_every_epoch_and_l1_piles_weights_at_z
 
 
 def test_early_stopping_restore_that_differs_from_the_marked_best_is_scored_on_its_own():
-    from core.training import run_training
+    from core.training.lab_task import run_training
 
     config = TrainingConfig(units=(32,), epochs=10, early_stopping=True, es_patience=2,
                             es_min_delta=10.0, es_restore_best=True)  # fmt: skip
-    result = run_training({"config": config}, QuietReporter())
+    result = run_training(TrainingPayload(config), QuietReporter())
     assert result["epochs_run"] == 3  # min_delta 10: only epoch 1 counts, patience 2
     assert result["best_epoch"] == 3  # the lowest validation data loss
     assert result["final"] == "restored"

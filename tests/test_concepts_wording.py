@@ -4,9 +4,9 @@ from pathlib import Path
 
 import numpy as np
 
-from core import polynomial as poly
-from core.plots import best_epoch, curves_figure
-from core.url_state import from_query, to_query
+from core.concepts import polynomial as poly
+from core.figures.runs import best_epoch, curves_figure
+from core.lab.url_state import from_query, to_query
 from tests.apptest_pages import open_page
 
 ROOT = Path(__file__).resolve().parents[1]

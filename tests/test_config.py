@@ -2,7 +2,8 @@
 
 import pytest
 
-from core.config import Caps, TrainingConfig, problems
+from core.lab.checks import problems
+from core.lab.config import Caps, TrainingConfig
 
 
 def test_defaults_are_valid():

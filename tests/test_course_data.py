@@ -3,9 +3,10 @@
 import numpy as np
 import pytest
 
-from core import course_data, data_loading
-from core.config import TrainingConfig
-from core.data_loading import holdout_indices, load_splits
+from core.data import course_data
+from core.data import loading as data_loading
+from core.data.loading import holdout_indices, load_splits
+from core.lab.config import TrainingConfig
 from tests.course_fixtures import WORDS, write_course_data
 
 
@@ -80,9 +81,8 @@ def test_missing_data_and_no_network_give_a_clear_message(tmp_path, monkeypatch)
     def offline(name):
         raise OSError("network unreachable")
 
-    monkeypatch.setattr(course_data, "_download", offline)
     with pytest.raises(course_data.DatasetUnavailable) as caught:
-        course_data.load_raw("mnist", allow_download=True)
+        course_data.load_raw("mnist", download=offline)
     message = str(caught.value)
     assert "MNIST is not available" in message and "REGLAB_DATA_DIR" in message
     assert "network unreachable" in message and "embedded datasets still work" in message

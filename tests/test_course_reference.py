@@ -4,8 +4,8 @@ import json
 
 from streamlit.testing.v1 import AppTest
 
-from core.course_reference import reference_lines, references
-from core.plots import overlay_figure
+from core.figures.runs import overlay_figure
+from core.runs.course_reference import reference_lines, references
 from tests.test_compare_runs import sample_run
 
 

@@ -8,14 +8,14 @@ import sys
 import textwrap
 import time
 
-from core.jobs import JobManager
+from core.jobs.manager import JobManager
 from tests.dask_cluster import ROOT, dask_cluster, start_worker
 
 TASKS = "tests.tasks"
 
 
 def test_a_worker_joining_later_is_warmed_and_takes_jobs():
-    from core.dask_backend import DaskPool
+    from core.jobs.dask_backend import DaskPool
 
     with dask_cluster(1) as (address, processes):
         manager = JobManager(backend=DaskPool(address, startup=""))
@@ -38,7 +38,7 @@ def test_a_worker_joining_later_is_warmed_and_takes_jobs():
 
 
 def test_a_lost_worker_fails_its_job_within_seconds_not_after_a_retry():
-    from core.dask_backend import DaskPool
+    from core.jobs.dask_backend import DaskPool
 
     with dask_cluster(2) as (address, processes):
         manager = JobManager(backend=DaskPool(address, startup=""))
@@ -76,8 +76,8 @@ def _owns(parent: int, pid: int) -> bool:
 SERVER = textwrap.dedent(
     """
     import sys
-    from core.dask_backend import DaskPool
-    from core.jobs import JobManager
+    from core.jobs.dask_backend import DaskPool
+    from core.jobs.manager import JobManager
     manager = JobManager(backend=DaskPool(sys.argv[1], startup=""))
     assert manager.wait_ready(60)
     job = manager.wait("a", manager.submit("a", "tests.tasks:count", {}), 60)

@@ -4,10 +4,9 @@ split maps drawn from the very index functions the jobs use."""
 import numpy as np
 import pytest
 
-from core import course_data
-from core.config import TrainingConfig
-from core.data_loading import holdout_indices, load_splits
-from core.data_walkthrough import (
+from core.data import course_data
+from core.data.loading import holdout_indices, load_splits
+from core.data.walkthrough import (
     TRAIN,
     VALIDATION,
     DataView,
@@ -16,7 +15,8 @@ from core.data_walkthrough import (
     imdb_walkthrough,
     kfold_roles,
 )
-from core.kfold import fold_indices
+from core.lab.config import TrainingConfig
+from core.lab.kfold import fold_indices
 from tests.apptest_pages import open_page
 from tests.course_fixtures import write_course_data
 

@@ -1,7 +1,7 @@
 """The time estimate: the course's MNIST CNN is ~25 minutes on 2 cores; small runs say nothing."""
 
-from core.config import TrainingConfig
-from core.estimate import estimate_seconds, estimate_text, measured_speed, training_samples
+from core.lab.config import TrainingConfig
+from core.lab.estimate import estimate_seconds, estimate_text, measured_speed, training_samples
 
 MNIST_CNN = TrainingConfig(
     dataset="mnist", architecture="cnn", units=(64,), epochs=10, val_fraction=1 / 6

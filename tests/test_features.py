@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from core.course_data import multi_hot
-from core.features import MultiHot, ScaledImages
+from core.data.course_data import multi_hot
+from core.data.features import MultiHot, ScaledImages
 
 
 def test_multi_hot_rows_index_like_a_dense_matrix():

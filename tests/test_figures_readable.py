@@ -2,7 +2,8 @@
 
 from streamlit.testing.v1 import AppTest
 
-from core.plots import PRESENTATION_SIZES, curves_figure, presentation_style
+from core.figures.runs import curves_figure
+from core.figures.style import PRESENTATION_SIZES, presentation_style
 
 HISTORY = [
     {"epoch": e, "data_loss": 1 / e, "val_data_loss": 1 / e + (e - 3) ** 2 / 20}
@@ -38,7 +39,7 @@ def test_presentation_mode_lives_in_the_url():
 def test_image_captions_are_legible():
     import numpy as np
 
-    from core.plots import images_grid_figure
+    from core.figures.runs import images_grid_figure
 
     fig = images_grid_figure(np.zeros((12, 8, 8)), ["Sneaker→Sandal"] * 12)
     assert all(a.font.size >= 14 for a in fig.layout.annotations)
@@ -47,9 +48,9 @@ def test_image_captions_are_legible():
 
 
 def test_long_titles_wrap_and_slice_plot_ticks_do_not_crowd():
-    from core import polynomial as poly
-    from core.polynomial_plots import fit_figure
-    from core.search_plots import optuna_figures
+    from core.concepts import polynomial as poly
+    from core.figures.polynomial import fit_figure
+    from core.figures.search import optuna_figures
     from tests.test_search import GOOD, TINY
 
     config = poly.PolyConfig()
@@ -71,7 +72,7 @@ def test_long_titles_wrap_and_slice_plot_ticks_do_not_crowd():
     ]
     import optuna
 
-    from core.search import suggest_config
+    from core.lab.search import suggest_config
 
     trial = optuna.create_study().ask()
     suggest_config(trial, TINY)

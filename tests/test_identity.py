@@ -3,7 +3,7 @@
 import binascii
 import os
 
-from core.identity import browser_id
+from core.jobs.identity import browser_id
 
 
 def masked_cookie(token: bytes) -> str:

@@ -9,8 +9,8 @@ import time
 
 import pytest
 
-from core.jobs import JobLimitReached, JobManager, Policy
-from core.worker import Recycle
+from core.jobs.manager import JobLimitReached, JobManager, Policy
+from core.jobs.worker import Recycle
 from tests.dask_cluster import dask_cluster
 from tests.test_jobs import wait_for
 
@@ -32,7 +32,7 @@ def _managers(request, backend: str):
         if backend == "local":
             manager = JobManager(1, startup="", **options)
         else:
-            from core.dask_backend import DaskPool
+            from core.jobs.dask_backend import DaskPool
 
             address = request.getfixturevalue("dask_one_worker_cluster")
             manager = JobManager(backend=DaskPool(address, startup=""), **options)
@@ -152,7 +152,7 @@ def test_worker_recycled_when_its_memory_passes_the_limit(one_worker):
 SERVER = textwrap.dedent(
     """
     import sys, time
-    from core.jobs import JobManager
+    from core.jobs.manager import JobManager
     manager = JobManager(2, startup="")
     assert manager.wait_ready(60)
     print(" ".join(map(str, manager.status()["pids"])), flush=True)

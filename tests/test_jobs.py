@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from core.jobs import JobLimitReached, JobManager
+from core.jobs.manager import JobLimitReached, JobManager
 
 TASKS = "tests.tasks"
 

@@ -7,9 +7,9 @@ import sys
 
 import pytest
 
-from core.config import TrainingConfig
-from core.keras_snippet import keras_code
-from core.model_summary import summarize
+from core.lab.config import TrainingConfig
+from core.lab.keras_snippet import keras_code
+from core.lab.model_summary import summarize
 from tests.course_fixtures import write_course_data
 
 CONFIGS = {

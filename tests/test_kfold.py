@@ -5,16 +5,10 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from core.config import TrainingConfig
-from core.kfold import (
-    KFOLD_TASK,
-    KFoldSettings,
-    fold_average,
-    fold_curves,
-    fold_indices,
-    kfold_problems,
-)
-from core.kfold_plots import folds_figure
+from core.figures.kfold import folds_figure
+from core.jobs.contract import KFOLD_TASK, KFoldPayload
+from core.lab.config import TrainingConfig
+from core.lab.kfold import KFoldSettings, fold_average, fold_curves, fold_indices, kfold_problems
 
 
 @pytest.mark.parametrize(("n", "k", "repeats"), [(100, 4, 1), (103, 5, 3), (10, 10, 2)])
@@ -93,7 +87,7 @@ def test_problems_name_bad_k_and_too_much_training():
 def test_the_kfold_job_trains_every_fold_then_retrains_for_best_epoch_plus_one(keras_pool):
     config = replace(TrainingConfig(), units=(32,), epochs=6, seed=1)
     settings = KFoldSettings(size=200, k=3)
-    job_id = keras_pool.submit("kf", KFOLD_TASK, {"config": config, "kfold": settings})
+    job_id = keras_pool.submit("kf", KFOLD_TASK, KFoldPayload(config, settings))
     job = keras_pool.wait("kf", job_id, timeout=300)
     assert job.status == "finished", job.reason
     folds = [h for h in job.history if h["part"] == "fold"]
@@ -128,7 +122,7 @@ def test_stop_inside_the_fold_loop_ends_the_job_without_a_restart(keras_pool):
     restarts = keras_pool.status()["restarts"]
     config = replace(TrainingConfig(), units=(32,), epochs=300, seed=1)
     job_id = keras_pool.submit(
-        "kf-stop", KFOLD_TASK, {"config": config, "kfold": KFoldSettings(size=300, k=3)}
+        "kf-stop", KFOLD_TASK, KFoldPayload(config, KFoldSettings(size=300, k=3))
     )
     assert wait_for(lambda: len(keras_pool.snapshot("kf-stop", job_id).history) >= 2, 120)
     keras_pool.stop("kf-stop", job_id)

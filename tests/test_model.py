@@ -2,11 +2,11 @@
 
 import pytest
 
-from core.config import TrainingConfig
-from core.model_summary import shape_problem, summarize
+from core.lab.config import TrainingConfig
+from core.lab.model_summary import shape_problem, summarize
 
 keras = pytest.importorskip("keras")
-from core.model_builder import build_model, compile_model  # noqa: E402
+from core.training.model_builder import build_model, compile_model  # noqa: E402
 
 CASES = [
     TrainingConfig(dataset="imdb", units=(16, 16)),

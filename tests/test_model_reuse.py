@@ -6,13 +6,13 @@ from dataclasses import replace
 
 import pytest
 
-from core.config import TrainingConfig
+from core.lab.config import TrainingConfig
 
 pytest.importorskip("tensorflow")
 
-from core import training
-from core.data_loading import load_splits
-from core.model_cache import MODELS
+from core.data.loading import load_splits
+from core.training import fit as training
+from core.training.model_cache import MODELS
 from tests.recorder import Recorder
 
 # dropout (seeded masks), batch norm (moving statistics) and SGD momentum (optimizer slots):

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from core import polynomial as poly
-from core.url_state import from_query, to_query
+from core.concepts import polynomial as poly
+from core.lab.url_state import from_query, to_query
 
 
 @pytest.fixture(scope="module")

@@ -1,8 +1,8 @@
 """Presets expand into the configurations the course describes."""
 
-from core.config import problems
-from core.model_summary import summarize
-from core.presets import PRESETS
+from core.lab.checks import problems
+from core.lab.model_summary import summarize
+from core.lab.presets import PRESETS
 
 
 def configs(key, quick=False):
@@ -70,7 +70,7 @@ def test_the_missing_seed_experiments_are_presets():
 
 
 def test_presets_name_course_logs_that_exist():
-    from core.course_reference import references
+    from core.runs.course_reference import references
 
     for preset in PRESETS.values():
         assert set(preset.course) <= set(references()), preset.key
@@ -86,7 +86,7 @@ def test_the_handwritten_early_stopping_demo_is_random_data():
 
 
 def test_every_preset_says_how_long_it_takes():
-    from core.presets import QUICK_SECONDS, duration_text
+    from core.lab.presets import QUICK_SECONDS, duration_text
 
     assert set(QUICK_SECONDS) == set(PRESETS)  # measured by bench/check_presets.py
     assert max(QUICK_SECONDS.values()) <= 120  # "about a minute", as the page promises

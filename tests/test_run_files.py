@@ -6,7 +6,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.run_records import records_from_json, run_json
+from core.runs.records import records_from_json, run_json
 from tests.test_compare_runs import sample_run
 
 GOOD = json.loads(run_json(sample_run(1, "good")))
@@ -137,7 +137,7 @@ def test_a_run_restored_by_early_stopping_with_weight_history_round_trips():
 
 
 def test_importing_the_same_file_twice_adds_nothing():
-    from core.run_records import new_records, runs_json
+    from core.runs.records import new_records, runs_json
 
     first, second = sample_run(1, "moons 8-4"), sample_run(2, "moons 8-4 seed 2")
     text = runs_json([first, second])

@@ -6,9 +6,10 @@ from dataclasses import replace
 import optuna
 import plotly.graph_objects as go
 
-from core.config import TrainingConfig
-from core.search import (
-    SEARCH_TASK,
+from core.figures.search import optuna_figures
+from core.jobs.contract import SEARCH_TASK, SearchPayload
+from core.lab.config import TrainingConfig
+from core.lab.search import (
     SearchSpace,
     best_record,
     config_for_params,
@@ -21,7 +22,6 @@ from core.search import (
     tell,
     trial_record,
 )
-from core.search_plots import optuna_figures
 
 TINY = SearchSpace(
     train_subset=300,
@@ -39,6 +39,7 @@ TINY = SearchSpace(
     pruning=False,
     seed=5,
 )
+
 GOOD = {"layers": 1, "units": 32, "learning_rate": 0.01, "optimizer": "adam", "batch_size": "32"}
 
 
@@ -89,8 +90,8 @@ def test_records_rebuild_the_study_and_optunas_figures():
 
 
 def test_a_seeded_study_finds_the_same_best_params_twice(keras_pool):
-    first = keras_pool.submit("s1", SEARCH_TASK, {"space": TINY})
-    second = keras_pool.submit("s2", SEARCH_TASK, {"space": TINY})
+    first = keras_pool.submit("s1", SEARCH_TASK, SearchPayload(TINY))
+    second = keras_pool.submit("s2", SEARCH_TASK, SearchPayload(TINY))
     jobs = [keras_pool.wait(o, i, timeout=300) for o, i in (("s1", first), ("s2", second))]
     assert [j.status for j in jobs] == ["finished", "finished"], [j.reason for j in jobs]
     bests = [j.result["best"] for j in jobs]
@@ -103,7 +104,7 @@ def test_a_seeded_study_finds_the_same_best_params_twice(keras_pool):
 def test_median_pruning_prunes_a_trial_built_to_be_bad(keras_pool):
     space = replace(TINY, epochs_min=6, epochs_max=6, trials=3, pruning=True, train_subset=0)
     bad = {**GOOD, "learning_rate": 1e-6, "optimizer": "sgd"}
-    payload = {"space": space, "enqueue": [GOOD, {**GOOD, "units": 16}, bad]}
+    payload = SearchPayload(space, enqueue=(GOOD, {**GOOD, "units": 16}, bad))
     job_id = keras_pool.submit("prune", SEARCH_TASK, payload)
     job = keras_pool.wait("prune", job_id, timeout=300)
     assert job.status == "finished", job.reason
@@ -116,7 +117,7 @@ def test_median_pruning_prunes_a_trial_built_to_be_bad(keras_pool):
 
 def test_stop_ends_the_study_after_the_current_trial_and_keeps_its_trials(keras_pool):
     space = replace(TINY, trials=50, epochs_min=3, epochs_max=3)
-    job_id = keras_pool.submit("stop", SEARCH_TASK, {"space": space}, stop_grace=120)
+    job_id = keras_pool.submit("stop", SEARCH_TASK, SearchPayload(space), stop_grace=120)
     deadline = time.monotonic() + 120
     while not (keras_pool.snapshot("stop", job_id).history) and time.monotonic() < deadline:
         time.sleep(0.1)
@@ -185,7 +186,7 @@ def test_a_grid_study_on_accuracy_runs_every_point_once_then_ends(keras_pool):
         trials=10,
     )
     assert grid_size(space) == 3
-    job = keras_pool.wait("grid", keras_pool.submit("grid", SEARCH_TASK, {"space": space}), 300)
+    job = keras_pool.wait("grid", keras_pool.submit("grid", SEARCH_TASK, SearchPayload(space)), 300)
     assert job.status == "finished", job.reason
     trials = job.result["trials"]
     assert [t["state"] for t in trials] == ["COMPLETE"] * 3

@@ -5,15 +5,16 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.config import TrainingConfig
+from core.lab.config import TrainingConfig
 from tests.course_fixtures import write_course_data
 
 tf = pytest.importorskip("tensorflow")
 keras = pytest.importorskip("keras")
 
-from core.data_loading import load_splits  # noqa: E402
-from core.model_builder import SparseInputDense, build_model  # noqa: E402
-from core.training import Evaluator, _train_dataset, model_input  # noqa: E402
+from core.data.loading import load_splits  # noqa: E402
+from core.training.evaluation import Evaluator, model_input  # noqa: E402
+from core.training.model_builder import SparseInputDense, build_model  # noqa: E402
+from core.training.pipeline import train_dataset  # noqa: E402
 from tests.recorder import Recorder  # noqa: E402
 
 CONFIG = TrainingConfig(
@@ -84,8 +85,8 @@ def test_sparse_and_dense_give_the_same_outputs_and_gradients(splits):
 
 def test_training_batches_are_the_same_sparse_or_dense_and_reshuffled(splits):
     x, y = splits.x_train, splits.y_train
-    sparse, sparse_epoch = _train_dataset(x, y, 64, seed=5, sparse=True)
-    dense, dense_epoch = _train_dataset(x, y, 64, seed=5, sparse=False)
+    sparse, sparse_epoch = train_dataset(x, y, 64, seed=5, sparse=True)
+    dense, dense_epoch = train_dataset(x, y, 64, seed=5, sparse=False)
     epochs = []
     for number in range(2):  # Keras iterates the dataset afresh every epoch
         sparse_epoch.assign(number)  # as EpochNumber does when the epoch begins
@@ -101,7 +102,7 @@ def test_training_batches_are_the_same_sparse_or_dense_and_reshuffled(splits):
     rows = {tuple(np.flatnonzero(r)) for r in np.asarray(x)}
     assert {tuple(np.flatnonzero(r)) for r in epochs[0]} == rows  # every review, once
     assert not np.array_equal(epochs[0], epochs[1])  # a new order each epoch
-    stream, _ = _train_dataset(x, y, 64, seed=5, sparse=True, repeat=True)
+    stream, _ = train_dataset(x, y, 64, seed=5, sparse=True, repeat=True)
     steps = len(epochs[0]) // 64 + 1
     streamed = [tf.sparse.to_dense(f).numpy() for f, _ in stream.take(2 * steps)]
     np.testing.assert_array_equal(np.concatenate(streamed), np.concatenate(epochs))
@@ -117,7 +118,7 @@ def test_evaluation_is_the_same_sparse_or_dense(splits):
 
 
 def test_training_curves_match_sparse_or_dense(splits, monkeypatch):
-    from core import training
+    from core.training import fit as training
 
     curves = {}
     for sparse in (True, False):
@@ -133,8 +134,8 @@ def test_training_curves_match_sparse_or_dense(splits, monkeypatch):
 def test_only_narrow_first_layers_read_sparse_batches():
     from dataclasses import replace
 
-    from core.model_summary import sparse_input
-    from core.presets import IMDB, MNIST_CNN
+    from core.lab.model_summary import sparse_input
+    from core.lab.presets import IMDB, MNIST_CNN
 
     assert sparse_input(IMDB)  # 16-16: the sparse product is ~2× faster
     assert not sparse_input(replace(IMDB, units=(512, 512)))  # one dense product is faster

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from core.config import TrainingConfig
-from core.local_pool import threads_per_worker
+from core.jobs.local_pool import threads_per_worker
+from core.lab.config import TrainingConfig
 
 
 def test_a_lone_worker_uses_every_core_and_a_full_pool_shares_them(monkeypatch):
@@ -23,7 +23,7 @@ def test_a_lone_worker_uses_every_core_and_a_full_pool_shares_them(monkeypatch):
 
 def test_bfloat16_is_off_unless_the_operator_turns_it_on(monkeypatch):
     keras = pytest.importorskip("keras")
-    from core.model_cache import MODELS, model_key, precision
+    from core.training.model_cache import MODELS, model_key, precision
 
     config = TrainingConfig(units=(16,))
 

@@ -4,13 +4,15 @@ import math
 
 import pytest
 
-from core.config import TrainingConfig
-from core.training import TASK, execution_plan
+from core.jobs.contract import TRAINING_TASK as TASK
+from core.jobs.contract import TrainingPayload
+from core.lab.config import TrainingConfig
+from core.training.speed import execution_plan
 from tests.test_jobs import wait_for
 
 
 def run(pool, config, owner="t", timeout=120):
-    return pool.wait(owner, pool.submit(owner, TASK, {"config": config}), timeout)
+    return pool.wait(owner, pool.submit(owner, TASK, TrainingPayload(config)), timeout)
 
 
 def test_digits_mlp_learns_and_reports_everything(keras_pool):
@@ -52,7 +54,7 @@ def test_huge_learning_rate_diverges(keras_pool):
 
 
 def test_stop_ends_a_real_training_run(keras_pool):
-    job_id = keras_pool.submit("t", TASK, {"config": TrainingConfig(epochs=400)})
+    job_id = keras_pool.submit("t", TASK, TrainingPayload(TrainingConfig(epochs=400)))
     assert wait_for(lambda: len(keras_pool.snapshot("t", job_id).history) >= 3, 60)
     keras_pool.stop("t", job_id)
     assert wait_for(lambda: not keras_pool.snapshot("t", job_id).active, 5)
@@ -100,8 +102,8 @@ def test_execution_plan_sizes_calls_and_keeps_one_pass_an_epoch():
 
 
 def test_the_course_cnn_gets_several_steps_per_call():
-    from core.presets import MNIST_CNN  # the lecture's Conv32-Pool-Conv64-Pool-Dense64
-    from core.training import SPEED, step_flops
+    from core.lab.presets import MNIST_CNN  # the lecture's Conv32-Pool-Conv64-Pool-Dense64
+    from core.training.speed import SPEED, step_flops
 
     step = SPEED.step_seconds("conv", step_flops(MNIST_CNN))
     per_call, steps = execution_plan(50_000, 32, step)
@@ -109,7 +111,7 @@ def test_the_course_cnn_gets_several_steps_per_call():
 
 
 def test_the_plan_learns_this_workers_speed():
-    from core.training import StepSpeed
+    from core.training.speed import StepSpeed
 
     speed = StepSpeed()
     before = speed.step_seconds("conv", 1e9)
@@ -140,7 +142,7 @@ def test_tensorboard_logs_are_written_per_run_and_zipped(keras_pool):
     import shutil
     import zipfile
 
-    from core.run_records import zip_folder
+    from core.runs.records import zip_folder
 
     job = run(keras_pool, TrainingConfig(epochs=2, tensorboard=True))
     assert job.status == "finished", job.reason
@@ -156,7 +158,7 @@ def test_tensorboard_logs_are_written_per_run_and_zipped(keras_pool):
 
 
 def test_random_data_early_stops_soon_as_the_notes_demo_shows(keras_pool):
-    from core.presets import RANDOM_DATA
+    from core.lab.presets import RANDOM_DATA
 
     job = run(keras_pool, RANDOM_DATA, timeout=300)
     assert job.status == "finished", job.reason

@@ -6,16 +6,16 @@ import sys
 from tests.browser import ROOT
 
 TRAIN_ONCE = """
-from core.worker import configure_tensorflow
+from core.training.startup import configure_tensorflow
 configure_tensorflow(1)
-from core.config import TrainingConfig
-from core.training import run_training
+from core.lab.config import TrainingConfig
+from core.training.lab_task import run_training
 class Quiet:
     job_number = 1
     def send(self, kind, data): pass
     def progress(self, data, every=0.2): pass
     def should_stop(self): return False
-run_training({"config": TrainingConfig(epochs=2)}, Quiet())
+run_training(TrainingPayload(TrainingConfig(epochs=2)), Quiet())
 print("trained")
 """
 

@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core import plots
-from core.config import TrainingConfig
-from core.course_data import DatasetUnavailable, configured_folder, missing_message
-from core.preview import preview, preview_elsewhere
+from core.data.course_data import DatasetUnavailable, configured_folder, missing_message
+from core.data.preview import preview, preview_elsewhere
+from core.figures import runs as plots
+from core.lab.config import TrainingConfig
 
 
 @st.cache_data(show_spinner="Reading a few examples…", max_entries=64)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.config import TrainingConfig
-from core.url_state import to_query
+from core.lab.config import TrainingConfig
+from core.lab.url_state import to_query
 from pages.ui import page_state
 
 SCALARS = {  # widget key -> TrainingConfig field
@@ -111,3 +111,22 @@ def forget_hidden() -> None:
         widget = key in _WIDGET_KEYS_ALL or key.rsplit("_", 1)[0] in _PER_LAYER
         if widget and key not in on_screen:
             del state[key]
+
+
+def share_config(config: TrainingConfig) -> None:
+    """Make `config` the model every training page starts from (the Lab, K-fold)."""
+    st.session_state.tl_config = config
+
+
+def adopt_config(config: TrainingConfig) -> None:
+    """In a callback, before the widgets exist: the shared model becomes `config`, on screen."""
+    share_config(config)
+    seed_widgets(config, overwrite=True)
+
+
+def open_in_lab(config: TrainingConfig) -> None:
+    """Go to the Training Lab set up as `config`: it reads the link's settings again and shows
+    no earlier run's results under them."""
+    st.session_state.pop("tl_seen", None)
+    st.session_state.pop("tl_run", None)
+    st.switch_page("pages/training_lab.py", query_params=config.to_query())

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 import streamlit as st
 
-from core.url_state import from_query, to_query
+from core.lab.url_state import from_query, to_query
 
 T = TypeVar("T")
 

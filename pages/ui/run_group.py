@@ -5,20 +5,18 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from core.config import TRAINING_TASK, TrainingConfig
-from core.course_data import configured_folder
-from core.plots import overlay_figure
-from core.run_records import run_table
+from core.data.course_data import configured_folder
+from core.figures.runs import overlay_figure
+from core.jobs.contract import TrainingPayload
+from core.lab.config import TrainingConfig
+from core.runs.records import run_table
 from pages.ui.run_view import metric_choice
 from pages.ui.runtime import chart, job_manager, owner, submit
 
 
 def queue(group: str, runs: tuple[tuple[str, TrainingConfig], ...]) -> None:
     """Submit every run to the job pool; the group remembers their ids for this session."""
-    ids = [
-        submit(TRAINING_TASK, {"config": config, "data_dir": configured_folder()}, label)
-        for label, config in runs
-    ]
+    ids = [submit(TrainingPayload(config, configured_folder()), label) for label, config in runs]
     st.session_state.setdefault("concept_groups", {})[group] = [i for i in ids if i]
 
 

@@ -8,10 +8,11 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core import plots
-from core.config import TrainingConfig
-from core.jobs import JobRecord
-from core.run_records import history_csv, run_json, zip_folder
+from core.figures import runs as plots
+from core.jobs.contract import TestScores, training_result
+from core.jobs.manager import JobRecord
+from core.lab.config import TrainingConfig
+from core.runs.records import history_csv, run_json, zip_folder
 
 STATUS_TEXT = {
     "queued": "Queued",
@@ -70,7 +71,7 @@ def _progress(progress: dict) -> tuple[float, str]:
 
 
 def curves(job: JobRecord, chart, key: str) -> None:
-    config: TrainingConfig = job.payload["config"]
+    config: TrainingConfig = job.payload.config
     if not job.history:
         st.caption("The first epoch includes Keras' one-off graph tracing (about 2–3 s).")
         return
@@ -119,46 +120,43 @@ def curves(job: JobRecord, chart, key: str) -> None:
 
 
 def results(job: JobRecord, chart) -> None:
-    config: TrainingConfig = job.payload["config"]
-    result = job.result or {}
-    if "test_last" not in result:
+    config: TrainingConfig = job.payload.config
+    result = training_result(job.result)
+    if result is None:
         return
     st.subheader("Test set (never seen in training)")
-    last, best = result["test_last"], result["test_best"]
+    last, best = result.test_last, result.test_best
     cols = st.columns(3)
-    cols[0].metric("test accuracy, last epoch", f"{last['accuracy']:.2%}")
+    cols[0].metric("test accuracy, last epoch", f"{last.accuracy:.2%}")
     cols[1].metric(
-        f"test accuracy, best checkpoint (epoch {result['best_epoch']})",
-        f"{best['accuracy']:.2%}",
-        delta=f"{best['accuracy'] - last['accuracy']:+.2%}",
+        f"test accuracy, best checkpoint (epoch {result.best_epoch})",
+        f"{best.accuracy:.2%}",
+        delta=f"{best.accuracy - last.accuracy:+.2%}",
     )
-    cols[2].metric(
-        "test loss (data), last → best", f"{last['data_loss']:.3f} → {best['data_loss']:.3f}"
-    )
-    if result.get("early_stopped"):
+    cols[2].metric("test loss (data), last → best", f"{last.data_loss:.3f} → {best.data_loss:.3f}")
+    if result.early_stopped:
         st.caption(
-            f"Early stopping ended training after {result['epochs_run']} epochs"
-            + ("; the best weights were restored." if result.get("restored_best") else ".")
+            f"Early stopping ended training after {result.epochs_run} epochs"
+            + ("; the best weights were restored." if result.restored_best else ".")
         )
-    if "test_restored" in result:
+    if result.test_restored is not None:
         st.caption(
             f"EarlyStopping restored its own best epoch, which differs from the marked one (it "
             f"monitors val_loss with the L1/L2 penalty, and min_delta): test accuracy of the "
-            f"restored model {result['test_restored']['accuracy']:.2%}."
+            f"restored model {result.test_restored.accuracy:.2%}."
         )
-    final = result["test_" + result.get("final", "last")]
+    final = result.final_scores
     tabs = st.tabs(["Confusion matrix", "Misclassified", "Weights"])
     with tabs[0]:
-        chart(plots.confusion_figure(final["confusion"], config.info.class_names), key="confusion")
+        chart(plots.confusion_figure(final.confusion, config.info.class_names), key="confusion")
     with tabs[1]:
         _misclassified(config, final, chart)
     with tabs[2]:
-        weights = result.get("weights", [])
-        if result.get("weight_history"):
-            chart(plots.weight_history_figure(result["weight_history"]), key="weight_history")
-        chart(plots.weights_figure(weights), key="weights")
+        if result.weight_history:
+            chart(plots.weight_history_figure(result.weight_history), key="weight_history")
+        chart(plots.weights_figure(result.weights), key="weights")
         st.dataframe(
-            pd.DataFrame(weights).drop(columns=["counts", "edges"], errors="ignore"),
+            pd.DataFrame(result.weights).drop(columns=["counts", "edges"], errors="ignore"),
             hide_index=True,
         )
         st.caption(
@@ -169,13 +167,13 @@ def results(job: JobRecord, chart) -> None:
         )
 
 
-def _misclassified(config: TrainingConfig, report: dict, chart) -> None:
-    wrong = report.get("misclassified", [])
+def _misclassified(config: TrainingConfig, report: TestScores, chart) -> None:
+    wrong = report.misclassified
     if not wrong:
         st.write("No test example was misclassified.")
         return
     names = config.info.class_names
-    images = report.get("misclassified_images")
+    images = report.misclassified_images
     if images:
         shown = wrong[: len(images)]
         titles = [f"{names[w['true']]}→{names[w['predicted']]}" for w in shown]
@@ -197,7 +195,8 @@ def downloads(job: JobRecord) -> None:
     c2.download_button(
         "Run (JSON)", run_json(job), f"{job.id}.json", "application/json", key=f"json_{job.id}"
     )
-    logs = (job.result or {}).get("tensorboard_dir")
+    result = training_result(job.result)
+    logs = result.tensorboard_dir if result else None
     if logs and (archive := zip_folder(logs)):
         st.download_button(
             "TensorBoard logs (zip)", archive, f"{job.id}-tensorboard.zip", key=f"tb_{job.id}"

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import streamlit as st
 
-from core.config import Caps
-from core.identity import browser_id
-from core.jobs import JobLimitReached, JobManager, Policy, backend_from_env
-from core.plots import presentation_style
-from core.worker import Recycle
+from core.figures.style import presentation_style
+from core.jobs.contract import Payload
+from core.jobs.identity import browser_id
+from core.jobs.manager import JobLimitReached, JobManager, Policy, backend_from_env
+from core.jobs.worker import Recycle
+from core.lab.config import Caps
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
 XSRF_COOKIE = "_streamlit_xsrf"  # set once per browser by Streamlit's server (Tornado)
@@ -61,10 +62,10 @@ def heartbeat() -> None:
     job_manager().heartbeat(owner())
 
 
-def submit(task: str, payload: dict, label: str, **options) -> str | None:
+def submit(payload: Payload, label: str, **options) -> str | None:
     """Queue a job for this session; None (with the reason shown) when the session's cap is hit."""
     try:
-        return job_manager().submit(owner(), task, payload, label, **options)
+        return job_manager().submit(owner(), payload.task, payload, label, **options)
     except JobLimitReached as limit:
         st.error(str(limit))
         return None

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.config import (
+from core.data.datasets import DATASETS
+from core.lab.config import (
     ACTIVATIONS,
     BATCHNORM_POSITIONS,
     HOLDOUTS,
@@ -15,8 +16,7 @@ from core.config import (
     LayerSpec,
     TrainingConfig,
 )
-from core.datasets import DATASETS
-from core.url_state import field_range
+from core.lab.url_state import field_range
 from pages.ui.lab_state import (  # noqa: F401  (start_config, seed_widgets: used by pages)
     LAYER_DEFAULTS,
     REGULARIZERS,

@@ -1,0 +1,241 @@
+"""LocalPool: the job backend of spawned worker processes on the server's own machine.
+
+It only moves work and messages: start workers (with back-off when they fail to start),
+report free warm slots, run a task, signal a stop, kill a stuck worker, recycle a worker that
+retires, and turn a dead worker into a "lost" message for its job. Policy lives in JobManager.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing as mp
+import os
+import sys
+import time
+import types
+from dataclasses import dataclass
+from typing import Any
+
+from core.jobs import worker as worker_module
+from core.jobs.backend import TERMINAL, BackendStatus, Message, drain
+
+OVERLAP = 2  # threads per core a full pool may run (threads_per_worker)
+
+
+@contextlib.contextmanager
+def _hidden_main_module():
+    """Spawned children re-import the parent's __main__; under Streamlit that is the app script.
+
+    Workers need none of it, so the parent shows them an empty __main__ while starting them.
+    """
+    real = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if real is not None:
+            sys.modules["__main__"] = real
+
+
+def default_pool_size() -> int:
+    """REGLAB_WORKERS, else one worker per core up to 2 (a class server has 2 cores)."""
+    try:
+        return max(1, int(os.environ["REGLAB_WORKERS"]))
+    except (KeyError, ValueError):
+        return max(1, min(2, os.cpu_count() or 1))
+
+
+def threads_per_worker(size: int, cores: int | None = None) -> int:
+    """REGLAB_TF_THREADS, else the cores divided so that a full pool runs at most 2 threads
+    per core: a lone job uses every core (the course CNN 1.3× faster on 2), and two jobs at
+    once finish together as fast as with one thread each (bench/threads.py)."""
+    cores = cores or os.cpu_count() or 1
+    try:
+        return max(1, int(os.environ["REGLAB_TF_THREADS"]))
+    except (KeyError, ValueError):
+        return max(1, min(cores, OVERLAP * cores // max(size, 1)))
+
+
+@dataclass
+class _Slot:
+    index: int
+    process: Any = None
+    tasks: Any = None
+    ready: bool = False
+    job: int | None = None
+    retiring: bool = False
+    failed_starts: int = 0
+    start_at: float = 0.0  # monotonic time of the next start attempt (back-off)
+    last_exit: Any = None
+
+
+class LocalPool:
+    """`size` worker processes, one job each at a time (a Backend); callers hold their lock."""
+
+    def __init__(
+        self,
+        size: int | None = None,
+        *,
+        startup: str = worker_module.STARTUP,
+        recycle: worker_module.Recycle | None = None,
+        retry_base: float = 0.5,
+        retry_cap: float = 30.0,
+    ) -> None:
+        self.size = size or default_pool_size()
+        self._startup = startup
+        self._recycle = recycle or worker_module.Recycle()
+        self._retry_base, self._retry_cap = retry_base, retry_cap
+        self._threads = threads_per_worker(self.size)
+        self._context = mp.get_context("spawn")
+        self._events = self._context.Queue()
+        self._flags = [self._context.Value("q", -1) for _ in range(self.size)]
+        self._slots = [_Slot(i) for i in range(self.size)]
+        self.restarts = 0
+        self.recycled = 0
+        self._closed = False
+
+    # ---- the backend interface -----------------------------------------------------------
+    def start(self) -> None:
+        for slot in self._slots:
+            self._spawn(slot)
+
+    def free_slots(self) -> list[int]:
+        return [
+            s.index
+            for s in self._slots
+            if s.ready and s.job is None and not s.retiring and s.process and s.process.is_alive()
+        ]
+
+    def run(self, slot: int, job: int, task: str, payload: Any) -> None:
+        worker = self._slots[slot]
+        worker.job = job
+        self._flags[slot].value = -1
+        worker.tasks.put((job, task, payload))
+
+    def signal_stop(self, slot: int, job: int) -> None:
+        if self._slots[slot].job == job:
+            self._flags[slot].value = job
+
+    def kill(self, slot: int) -> None:
+        """Hard stop: end the worker now and start a fresh one in its place."""
+        worker = self._slots[slot]
+        worker.job = None
+        self._terminate(worker)
+        self.restarts += 1
+        self._spawn(worker)
+
+    def receive(self, timeout: float) -> list[Message]:
+        return drain(self._events, timeout)
+
+    def update(self, messages: list[Message]) -> list[Message]:
+        """Note what the messages say about the workers, replace dead ones; the messages
+        plus a "lost" one for each job whose worker died."""
+        for kind, slot, job, _ in messages:
+            self._note(kind, slot, job)
+        return messages if self._closed else messages + self._maintain()
+
+    def status(self) -> BackendStatus:
+        waiting = [s for s in self._slots if s.failed_starts]
+        problem = ""
+        if waiting and not any(s.ready for s in self._slots):
+            delay = max(0.0, min(s.start_at for s in waiting) - time.monotonic())
+            problem = (
+                f"The training workers fail to start ({self._exit_text(waiting[0].last_exit)}); "
+                f"retrying in {delay:.0f} s. Queued jobs wait and start when a worker is up."
+            )
+        return {
+            "workers": self.size,
+            "ready": sum(s.ready and not s.retiring for s in self._slots),
+            "busy": sum(s.job is not None for s in self._slots),
+            "restarts": self.restarts,
+            "recycled": self.recycled,
+            "problem": problem,
+            "pids": [s.process.pid for s in self._slots if s.process is not None],
+        }
+
+    def shutdown(self) -> None:
+        self._closed = True
+        for slot in self._slots:
+            if slot.process is not None and slot.process.is_alive():
+                slot.process.kill()
+        for slot in self._slots:
+            if slot.process is not None:
+                slot.process.join(timeout=5)
+
+    # ---- internals ---------------------------------------------------------------------
+    def _spawn(self, slot: _Slot) -> None:
+        slot.tasks = self._context.Queue()
+        slot.ready = slot.retiring = False
+        slot.job = None
+        self._flags[slot.index].value = -1
+        slot.start_at = 0.0
+        slot.process = self._context.Process(
+            target=worker_module.worker_main,
+            args=(
+                slot.index,
+                slot.tasks,
+                self._events,
+                self._flags[slot.index],
+                self._threads,
+                self._startup,
+                self._recycle,
+            ),
+            name=f"reglab-worker-{slot.index}",
+            daemon=True,
+        )
+        with _hidden_main_module():
+            slot.process.start()
+
+    def _terminate(self, slot: _Slot) -> None:
+        if slot.process is not None:
+            if slot.process.is_alive():
+                slot.process.kill()
+            slot.process.join(timeout=5)
+
+    def _note(self, kind: str, index: Any, job: Any) -> None:
+        if kind == "ready":
+            slot = self._slots[index]
+            slot.ready, slot.failed_starts = True, 0
+        elif kind == "retiring":
+            self._slots[index].retiring = True
+        elif kind in TERMINAL:
+            for slot in self._slots:
+                if slot.job == job:
+                    slot.job = None
+
+    def _maintain(self) -> list[Message]:
+        """Bury dead workers (a lost job is reported) and start new ones, after any back-off."""
+        lost: list[Message] = []
+        now = time.monotonic()
+        for slot in self._slots:
+            if slot.process is not None and not slot.process.is_alive():
+                lost += self._bury(slot, now)
+            if slot.process is None and now >= slot.start_at:
+                self._spawn(slot)
+        return lost
+
+    def _bury(self, slot: _Slot, now: float) -> list[Message]:
+        slot.process.join(timeout=1)
+        code, slot.process = slot.process.exitcode, None
+        lost: list[Message] = []
+        if slot.job is not None:
+            lost.append(Message("lost", slot.index, slot.job, {"reason": self._death(code)}))
+        if slot.retiring and code == 0:
+            self.recycled += 1
+        elif slot.ready:
+            self.restarts += 1
+        else:  # died while starting: wait before the next try, longer each time
+            slot.failed_starts += 1
+            slot.last_exit = code
+            delay = self._retry_base * 2 ** (slot.failed_starts - 1)
+            slot.start_at = now + min(self._retry_cap, delay)
+        slot.ready = slot.retiring = False
+        slot.job = None
+        return lost
+
+    @staticmethod
+    def _exit_text(code: Any) -> str:
+        return "likely out of memory" if code in (-9, 137) else f"exit code {code}"
+
+    def _death(self, code: Any) -> str:
+        return f"The worker process died ({self._exit_text(code)}); it was replaced."

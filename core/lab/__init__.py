@@ -1,0 +1,1 @@
+"""What a run is, TensorFlow-free: config, URL state, checks, summary, estimate, code, presets."""

@@ -1,0 +1,1 @@
+"""Finished runs as records: tables, CSV/JSON export, the run-file schema, the course's own logs."""
