@@ -40,3 +40,22 @@ def keras_pool():
     assert manager.wait_ready(180), "TensorFlow workers did not start"
     yield manager
     manager.shutdown()
+
+
+PROCESS_FIXTURES = {
+    "keras_pool",
+    "light_pool",
+    "dask_scheduler",
+    "one_slot",
+    "one_worker",
+    "dask_one_worker_cluster",
+}
+
+
+def pytest_collection_modifyitems(items):
+    """The slow tier, found rather than hand-kept: every test that starts worker processes
+    (through a pool fixture) or a browser. `pytest -m "not slow"` runs the rest."""
+    for item in items:
+        uses = set(getattr(item, "fixturenames", ()))
+        if uses & PROCESS_FIXTURES or item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.slow)

@@ -62,6 +62,10 @@ def _plain(value: Any) -> Any:
             for f in dataclasses.fields(value)
             if getattr(value, f.name) is not None
         }
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
     return value
 
 
@@ -85,6 +89,8 @@ class _Wire:
 @dataclass(frozen=True)
 class TestScores(_Wire):
     """Scores of one set of weights on the test set."""
+
+    __test__ = False  # not a pytest test class, whatever its name
 
     accuracy: float
     data_loss: float
