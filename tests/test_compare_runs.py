@@ -5,7 +5,7 @@ import json
 from streamlit.testing.v1 import AppTest
 
 from core.jobs.contract import TrainingPayload
-from core.jobs.manager import JobRecord
+from core.jobs.records import JobRecord
 from core.lab.config import TrainingConfig
 from core.runs.records import records_from_json, run_json, runs_json
 

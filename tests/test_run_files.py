@@ -2,10 +2,12 @@
 
 import copy
 import json
+from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from core.jobs.contract import TRAINING_TASK, TrainingPayload, training_result
 from core.runs.records import records_from_json, run_json
 from tests.test_compare_runs import sample_run
 
@@ -146,3 +148,22 @@ def test_importing_the_same_file_twice_adds_nothing():
     kept = [first, second]
     again, _ = records_from_json(text)
     assert new_records(again, kept) == []
+
+
+def test_a_run_file_exported_before_the_floor_plan_imports_and_exports_the_same():
+    """tests/data/run_before_floor_plan.json was written by the flat-core release (6b4b86f)."""
+    text = (Path(__file__).parent / "data" / "run_before_floor_plan.json").read_text()
+    records, notices = records_from_json(text)
+    assert len(records) == 1 and not notices
+    record = records[0]
+    assert isinstance(record.payload, TrainingPayload) and record.task == TRAINING_TASK
+    assert record.payload.config.dropout[0] == 0.3 and record.payload.config.epochs == 3
+    result = training_result(record.result)
+    assert result.test_best.accuracy == 0.76 and result.sizes["train"] == 1000
+    again = json.loads(run_json(record))
+    before = json.loads(text)[0]
+    assert again["config"] == before["config"]
+    for key in ("epoch", "loss", "val_data_loss", "val_accuracy", "penalty"):
+        assert [h[key] for h in again["history"]] == [h[key] for h in before["history"]]
+    reimported = training_result(records_from_json(json.dumps(again))[0][0].result)
+    assert reimported == result  # the schema's normal form is stable

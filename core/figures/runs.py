@@ -143,7 +143,7 @@ def weights_figure(weights: list[dict]) -> go.Figure:
             opacity=0.6,
             marker_color=run_color(index),
         )
-    fig.updatelayout(barmode="overlay")
+    fig.update_layout(barmode="overlay")
     return layout(fig, "Weight histograms per layer", "weight value", "count")
 
 
@@ -173,12 +173,12 @@ def weight_history_figure(history: list[dict]) -> go.Figure:
             col=index % columns + 1,
             hovertemplate="epoch %{x}<br>weight %{y:.3f}<br>log₁₀ share %{z:.2f}<extra></extra>",
         )
-    fig.updatelayout(coloraxis={"colorscale": "Viridis", "colorbar": {"title": "log₁₀ share"}})
+    fig.update_layout(coloraxis={"colorscale": "Viridis", "colorbar": {"title": "log₁₀ share"}})
     layout(fig, "Weight distributions over epochs", "", "", height=max(320, 300 * rows))
     fig.update_xaxes(title_text="epoch (0 = before training)")
     for row in range(1, rows + 1):
         fig.update_yaxes(title_text="weight value", row=row, col=1)
-    return fig.updatelayout(margin={"t": 80})
+    return fig.update_layout(margin={"t": 80})
 
 
 def images_grid_figure(images: np.ndarray, titles: list[str], columns: int = 6) -> go.Figure:
@@ -205,7 +205,7 @@ def images_grid_figure(images: np.ndarray, titles: list[str], columns: int = 6) 
         )
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
-    fig.updatelayout(
+    fig.update_layout(
         height=190 * rows + 50, margin={"l": 10, "r": 10, "t": 60, "b": 10}, template="plotly_white"
     )
     fig.update_annotations(font_size=14)

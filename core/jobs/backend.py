@@ -11,10 +11,7 @@ from __future__ import annotations
 import queue
 from typing import Any, NamedTuple, Protocol, TypedDict, runtime_checkable
 
-# What workers say: kinds a job's reporter sends, and kinds about the worker itself.
-JOB_KINDS = ("started", "epoch", "progress", "live", "stopping")
-TERMINAL = ("finished", "stopped", "failed", "diverged")
-WORKER_KINDS = ("ready", "retiring", "lost")
+TERMINAL = ("finished", "stopped", "failed", "diverged")  # the kinds that end a job
 
 
 class Message(NamedTuple):

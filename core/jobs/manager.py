@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import atexit
 import copy
-import dataclasses
-import itertools
 import os
 import statistics
 import threading
@@ -21,7 +19,7 @@ from collections import deque
 from typing import Any
 
 from core.jobs import worker as worker_module
-from core.jobs.backend import Backend
+from core.jobs.backend import TERMINAL, Backend
 from core.jobs.fair_queue import FairQueue
 from core.jobs.local_pool import LocalPool
 from core.jobs.policy import (
@@ -31,7 +29,7 @@ from core.jobs.policy import (
     estimate_wait,
     overdue,
 )
-from core.jobs.records import ACTIVE, JobRecord
+from core.jobs.records import ACTIVE, JobBook, JobRecord
 
 __all__ = ["ACTIVE", "JobLimitReached", "JobManager", "JobRecord", "Policy", "backend_from_env"]
 
@@ -66,14 +64,10 @@ class JobManager:
         self.backend = backend or LocalPool(pool_size, startup=startup, recycle=recycle)
         self.policy = policy or Policy(max_active_per_owner=max_active_per_owner)
         self.stop_grace = stop_grace
-        self.keep_per_owner = keep_per_owner
         self._lock = threading.RLock()
-        self._jobs: dict[int, JobRecord] = {}
-        self._ids: dict[tuple[str, str], int] = {}  # (owner, job id) -> number
+        self._book = JobBook(keep_per_owner)
         self._queue = FairQueue()
         self._seen: dict[str, float] = {}
-        self._numbers = itertools.count(1)
-        self._owner_numbers: dict[str, itertools.count] = {}
         self._durations: deque[float] = deque(maxlen=20)
         self._closed = False
         self.backend.start()
@@ -107,11 +101,10 @@ class JobManager:
         """
         with self._lock:
             self._touch(owner)
-            active = sum(j.owner == owner and j.active for j in self._jobs.values())
-            self.policy.check_caps(active, len(self._queue))
-            job = self._new_record(owner, task, label, payload, stop_grace=stop_grace)
+            self.policy.check_caps(self._book.active_count(owner), len(self._queue))
+            job = self._book.new(owner, task, label, payload, stop_grace=stop_grace)
             self._queue.push(owner, job.number)
-            self._forget_old(owner)
+            self._book.forget_old(owner)
             self._dispatch()
         return job.id
 
@@ -122,7 +115,7 @@ class JobManager:
         """
         with self._lock:
             self._touch(owner)
-            job = self._own(owner, job_id)
+            job = self._book.own(owner, job_id)
             if job is None or not job.active:
                 return False
             if now:
@@ -134,7 +127,7 @@ class JobManager:
         """A consistent copy of one of the owner's jobs (None for unknown or foreign ids)."""
         with self._lock:
             self._touch(owner)
-            job = self._own(owner, job_id)
+            job = self._book.own(owner, job_id)
             return self._copy(job, self._queue.positions()) if job else None
 
     def jobs(self, owner: str, task: str | None = None) -> list[JobRecord]:
@@ -144,7 +137,7 @@ class JobManager:
             positions = self._queue.positions()
             return [
                 self._copy(j, positions)
-                for j in self._jobs.values()
+                for j in self._book
                 if j.owner == owner and task in (None, j.task)
             ]
 
@@ -155,22 +148,18 @@ class JobManager:
 
     def delete(self, owner: str, job_id: str) -> bool:
         with self._lock:
-            job = self._own(owner, job_id)
+            job = self._book.own(owner, job_id)
             if job is None or job.active:
                 return False
-            del self._jobs[job.number], self._ids[owner, job_id]
+            self._book.remove(job)
             return True
 
     def adopt(self, owner: str, record: JobRecord) -> str:
         """Keep a finished run brought in from elsewhere (an imported JSON)."""
         with self._lock:
-            number, job_id = self._next_id(owner)
-            self._jobs[number] = dataclasses.replace(
-                record, id=job_id, number=number, owner=owner, worker=None
-            )
-            self._ids[owner, job_id] = number
-            self._forget_old(owner)
-            return job_id
+            job = self._book.adopt(owner, record)
+            self._book.forget_old(owner)
+            return job.id
 
     def status(self) -> dict[str, Any]:
         """Pool state for the operator: workers ready and busy, jobs queued, restarts."""
@@ -179,7 +168,7 @@ class JobManager:
             return {
                 **pool,
                 "queued": len(self._queue),
-                "running": sum(j.status == "running" for j in self._jobs.values()),
+                "running": sum(j.status == "running" for j in self._book),
                 "learners": self._queue.owners,
                 "broken": pool.get("problem", ""),
             }
@@ -215,25 +204,6 @@ class JobManager:
     def _touch(self, owner: str) -> None:
         self._seen[owner] = time.monotonic()
 
-    def _next_id(self, owner: str) -> tuple[int, str]:
-        """A server-wide number, and an id counted per learner (their first run is run-1)."""
-        number = next(self._numbers)
-        counter = self._owner_numbers.setdefault(owner, itertools.count(1))
-        job_id = f"run-{next(counter)}"
-        while (owner, job_id) in self._ids:
-            job_id = f"run-{next(counter)}"
-        return number, job_id
-
-    def _new_record(self, owner, task, label, payload, **extra) -> JobRecord:
-        number, job_id = self._next_id(owner)
-        job = JobRecord(job_id, number, owner, task, label or job_id, payload, **extra)
-        self._jobs[number] = job
-        self._ids[owner, job_id] = number
-        return job
-
-    def _own(self, owner: str, job_id: str) -> JobRecord | None:
-        return self._jobs.get(self._ids.get((owner, job_id), -1))
-
     def _copy(self, job: JobRecord, positions: dict[int, int]) -> JobRecord:
         clone = copy.copy(job)
         clone.history = list(job.history)
@@ -247,13 +217,8 @@ class JobManager:
 
     def _estimate_wait(self, position: int) -> float:
         """Seconds until the job at `position` starts, from recent jobs' typical length."""
-        running = [j.elapsed for j in self._jobs.values() if j.status == "running"]
+        running = [j.elapsed for j in self._book if j.status == "running"]
         return estimate_wait(position, self._typical_seconds(), running, self.pool_size)
-
-    def _forget_old(self, owner: str) -> None:
-        done = [j for j in self._jobs.values() if j.owner == owner and not j.active]
-        for job in done[: max(0, len(done) - self.keep_per_owner)]:
-            del self._jobs[job.number], self._ids[owner, job.id]
 
     def _request_stop(self, job: JobRecord, why: str) -> None:
         if job.status == "queued":
@@ -278,13 +243,13 @@ class JobManager:
             number = self._queue.pop()
             if number is None:
                 return
-            job = self._jobs[number]
+            job = self._book.get(number)
             job.worker, job.status, job.started = slot, "running", time.time()
             self.backend.run(slot, job.number, job.task, job.payload)
 
     def _handle(self, kind: str, slot: Any, number: int | None, data: dict) -> None:
         """Apply one Message to its job's record."""
-        job = self._jobs.get(number) if number is not None else None
+        job = self._book.get(number)
         if job is None or job.status not in ACTIVE:
             return  # a job already ended (killed, forgotten): drop late messages
         if kind == "epoch":
@@ -295,7 +260,7 @@ class JobManager:
             job.live = {**job.live, **data}
         elif kind == "finished":
             self._end(job, "finished", result=data.get("result"))
-        elif kind in ("stopped", "diverged", "failed"):
+        elif kind in TERMINAL:
             self._end(job, kind, data.get("reason", ""), data.get("result"))
         elif kind == "stopping":
             job.stop_seen = time.monotonic()
@@ -305,7 +270,7 @@ class JobManager:
     def _enforce(self) -> None:
         """Kill jobs that ignored Stop; stop jobs past the time limit or whose learner left."""
         now = time.monotonic()
-        for job in list(self._jobs.values()):
+        for job in self._book:
             if job.status == "running" and job.stop_requested is not None:
                 if overdue(job, now, self.stop_grace):
                     self.backend.kill(job.worker)

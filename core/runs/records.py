@@ -10,7 +10,7 @@ from dataclasses import asdict, fields
 
 from core.figures.runs import best_epoch
 from core.jobs.contract import TRAINING_TASK, TrainingPayload
-from core.jobs.manager import JobRecord
+from core.jobs.records import JobRecord
 from core.lab.config import TrainingConfig
 from core.runs import schema as run_schema
 

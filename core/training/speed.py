@@ -1,4 +1,4 @@
-"""How fast this worker trains, and how an epoch is cut into compiled calls (no TensorFlow)."""
+"""How fast this worker trains, and how an epoch is cut into compiled calls (workers only)."""
 
 from __future__ import annotations
 

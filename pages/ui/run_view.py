@@ -10,7 +10,7 @@ import streamlit as st
 
 from core.figures import runs as plots
 from core.jobs.contract import TestScores, training_result
-from core.jobs.manager import JobRecord
+from core.jobs.records import JobRecord
 from core.lab.config import TrainingConfig
 from core.runs.records import history_csv, run_json, zip_folder
 
