@@ -37,6 +37,7 @@ import tensorflow as tf
 
 from bench.epoch_speed import EpochClock, Recorder
 from core.data.course_data import load_raw
+from core.jobs.contract import TrainingPayload
 from core.lab.estimate import forward_flops
 from core.lab.model_summary import summarize
 from core.lab.presets import IMDB, MNIST_CNN
@@ -121,7 +122,7 @@ def interleaved(config, epochs: int, data_dir: str, repeats: int) -> tuple:
 
 def lab(config, epochs: int, data_dir: str) -> tuple[float, float]:
     recorder = Recorder()
-    run_training({"config": replace(config, epochs=epochs), "data_dir": data_dir}, recorder)
+    run_training(TrainingPayload(replace(config, epochs=epochs), data_dir), recorder)
     return median_gap(recorder.ends), recorder.history[-1]["val_accuracy"]
 
 

@@ -18,16 +18,22 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from bench.epoch_speed import Recorder
+from core.jobs.contract import KFoldPayload, TrainingPayload
 from core.lab.kfold import COURSE_CONFIG, COURSE_SETTINGS, fold_average
 from core.lab.presets import IMDB, MNIST_CNN, PRESETS
 from core.training.kfold_task import run_kfold
 from core.training.lab_task import run_training
 
 
-def train(config, data_dir: str, task=run_training, **payload):
+def train(config, data_dir: str, task=run_training, kfold=None):
     recorder = Recorder()
     started = time.perf_counter()
-    result = task({"config": config, "data_dir": data_dir, **payload}, recorder)
+    payload = (
+        TrainingPayload(config, data_dir)
+        if kfold is None
+        else KFoldPayload(config, kfold, data_dir)
+    )
+    result = task(payload, recorder)
     return recorder.history, result, time.perf_counter() - started
 
 

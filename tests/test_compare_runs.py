@@ -4,7 +4,7 @@ import json
 
 from streamlit.testing.v1 import AppTest
 
-from core.jobs.contract import TrainingPayload
+from core.jobs.contract import TRAINING_TASK, TrainingPayload
 from core.jobs.records import JobRecord
 from core.lab.config import TrainingConfig
 from core.runs.records import records_from_json, run_json, runs_json
@@ -64,7 +64,7 @@ def sample_run(number: int, label: str) -> JobRecord:
         f"run-{number}",
         number,
         "someone",
-        "core.training.lab_task:run_training",
+        TRAINING_TASK,
         label,
         TrainingPayload(config),
         status="finished",
@@ -123,7 +123,7 @@ def test_run_table_tells_runs_apart_with_human_columns_and_no_none():
     from core.runs.records import run_table
 
     first, second = sample_run(1, "moons 8-4"), sample_run(2, "moons 8-4")
-    second.payload.config = replace(second.payload.config, batch_size=64)
+    second.payload = TrainingPayload(replace(second.payload.config, batch_size=64))
     second.result = None
     rows = run_table([first, second])
     assert [row["What differs"] for row in rows] == [

@@ -8,8 +8,12 @@ import sys
 import textwrap
 import time
 
+import pytest
+
 from core.jobs.manager import JobManager
 from tests.dask_cluster import ROOT, dask_cluster, start_worker
+
+pytestmark = pytest.mark.slow  # a real Dask cluster
 
 TASKS = "tests.tasks"
 

@@ -63,10 +63,23 @@ def test_per_learner_and_server_caps():
     jobs.submit("a", TASK, {})  # queued
     with pytest.raises(JobLimitReached, match="per learner"):
         jobs.submit("a", TASK, {})
-    jobs.submit("b", TASK, {})
+    jobs.submit("b", TASK, {})  # another learner is not affected
     jobs.submit("c", TASK, {})
     with pytest.raises(JobLimitReached, match="queue is full"):
         jobs.submit("d", TASK, {})
+
+
+def test_a_stopped_job_frees_its_learners_place():
+    jobs, backend = manager(policy=Policy(max_active_per_owner=2))
+    first = jobs.submit("a", TASK, {})
+    jobs.submit("a", TASK, {})
+    with pytest.raises(JobLimitReached, match="2 jobs queued or running"):
+        jobs.submit("a", TASK, {})
+    jobs.stop("a", first)
+    backend.say(number(jobs, "a", first), "stopped", reason="Stopped by the learner.")
+    jobs.pump()
+    jobs.submit("a", TASK, {})  # a place is free again
+    assert [j.task for j in jobs.jobs("a", task="nope")] == []
 
 
 def test_a_queued_job_stops_at_once_and_never_runs():

@@ -12,6 +12,8 @@ from core.lab.keras_snippet import keras_code
 from core.lab.model_summary import summarize
 from tests.course_fixtures import write_course_data
 
+pytestmark = pytest.mark.slow  # runs the Keras snippets in subprocesses
+
 CONFIGS = {
     "mnist cnn": TrainingConfig(
         dataset="mnist", architecture="cnn", units=(16,), conv_filters=(8,), epochs=1

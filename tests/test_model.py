@@ -8,6 +8,8 @@ from core.lab.model_summary import shape_problem, summarize
 keras = pytest.importorskip("keras")
 from core.training.model_builder import build_model, compile_model  # noqa: E402
 
+pytestmark = pytest.mark.slow  # builds Keras models in this process
+
 CASES = [
     TrainingConfig(dataset="imdb", units=(16, 16)),
     TrainingConfig(dataset="mnist", architecture="cnn", units=(64,)),

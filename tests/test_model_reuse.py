@@ -15,6 +15,8 @@ from core.training import fit as training
 from core.training.model_cache import MODELS
 from tests.recorder import Recorder
 
+pytestmark = pytest.mark.slow  # trains Keras models in this process
+
 # dropout (seeded masks), batch norm (moving statistics) and SGD momentum (optimizer slots):
 # every kind of state a reused model must start afresh
 CONFIG = TrainingConfig(

@@ -17,6 +17,8 @@ from core.training.model_builder import SparseInputDense, build_model  # noqa: E
 from core.training.pipeline import train_dataset  # noqa: E402
 from tests.recorder import Recorder  # noqa: E402
 
+pytestmark = pytest.mark.slow  # trains Keras models in this process
+
 CONFIG = TrainingConfig(
     dataset="imdb",
     vocabulary=1000,

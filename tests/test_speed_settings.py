@@ -21,6 +21,7 @@ def test_a_lone_worker_uses_every_core_and_a_full_pool_shares_them(monkeypatch):
     assert threads_per_worker(2, cores=8) == 8
 
 
+@pytest.mark.slow  # imports Keras in this process
 def test_bfloat16_is_off_unless_the_operator_turns_it_on(monkeypatch):
     keras = pytest.importorskip("keras")
     from core.training.model_cache import MODELS, model_key, precision

@@ -10,6 +10,8 @@ from core.lab.config import TrainingConfig
 from core.training.speed import execution_plan
 from tests.test_jobs import wait_for
 
+pytestmark = pytest.mark.slow  # real TensorFlow workers
+
 
 def run(pool, config, owner="t", timeout=120):
     return pool.wait(owner, pool.submit(owner, TASK, TrainingPayload(config)), timeout)
@@ -126,7 +128,7 @@ def test_stop_in_the_first_second_is_cooperative_and_keeps_the_worker(keras_pool
     import time
 
     restarts = keras_pool.status()["restarts"]
-    job_id = keras_pool.submit("early", TASK, {"config": TrainingConfig(epochs=500, seed=7)})
+    job_id = keras_pool.submit("early", TASK, TrainingPayload(TrainingConfig(epochs=500, seed=7)))
     assert wait_for(lambda: keras_pool.snapshot("early", job_id).status == "running", 60)
     time.sleep(0.2)
     keras_pool.stop("early", job_id)

@@ -3,11 +3,16 @@
 import subprocess
 import sys
 
+import pytest
+
 from tests.browser import ROOT
+
+pytestmark = pytest.mark.slow  # imports TensorFlow in a subprocess
 
 TRAIN_ONCE = """
 from core.training.startup import configure_tensorflow
 configure_tensorflow(1)
+from core.jobs.contract import TrainingPayload
 from core.lab.config import TrainingConfig
 from core.training.lab_task import run_training
 class Quiet:
