@@ -1,5 +1,6 @@
 """Shared fixtures: small job pools of real worker processes, locally and on Dask."""
 
+import inspect
 import os
 
 import pytest
@@ -52,10 +53,33 @@ PROCESS_FIXTURES = {
 }
 
 
+# Buttons that queue a job: an AppTest that presses one starts the server's real workers.
+JOB_BUTTONS = ("tl_train", "kf_start", "kf_course", "se_start", "ex_run", "bn_run", "do_run")
+
+
+def _starts_jobs(item) -> bool:
+    """Whether the test, or a helper of its module or of tests/ it calls, presses a job button."""
+    try:
+        source = inspect.getsource(item.function)
+    except (OSError, TypeError, AttributeError):
+        return False
+    module = inspect.getmodule(item.function)
+    helpers = [
+        value
+        for name, value in vars(module).items()
+        if inspect.isfunction(value) and name in source and value is not item.function
+    ]
+    for helper in helpers:
+        if (inspect.getmodule(helper).__name__ or "").startswith(("tests", module.__name__)):
+            source += inspect.getsource(helper)
+    return any(f'"{key}").click' in source for key in JOB_BUTTONS)
+
+
 def pytest_collection_modifyitems(items):
     """The slow tier, found rather than hand-kept: every test that starts worker processes
-    (through a pool fixture) or a browser. `pytest -m "not slow"` runs the rest."""
+    (through a pool fixture, or an AppTest pressing a button that queues a job) or a browser.
+    `pytest -m "not slow"` runs the rest."""
     for item in items:
         uses = set(getattr(item, "fixturenames", ()))
-        if uses & PROCESS_FIXTURES or item.get_closest_marker("browser"):
+        if uses & PROCESS_FIXTURES or item.get_closest_marker("browser") or _starts_jobs(item):
             item.add_marker(pytest.mark.slow)

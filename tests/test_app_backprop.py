@@ -1,5 +1,6 @@
 """AppTest: stepping through the backprop page."""
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.apptest_pages import open_page
@@ -14,6 +15,7 @@ def current(at: AppTest) -> tuple[str, str]:
     return metric.label, metric.value
 
 
+@pytest.mark.slow  # about 20 s: every step of the walk-through, rendered
 def test_next_walks_every_step_and_previous_walks_back():
     at = open_this_page()
     seen = [current(at)]
