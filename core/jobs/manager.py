@@ -30,8 +30,15 @@ from core.jobs.policy import (
     overdue,
 )
 from core.jobs.records import ACTIVE, JobBook, JobRecord
+from core.jobs.saving import Saver, Store
 
 __all__ = ["ACTIVE", "JobLimitReached", "JobManager", "JobRecord", "Policy", "backend_from_env"]
+
+SYNC_SECONDS = 1.0  # how often a learner's list is checked against the store (other servers)
+BEAT_SECONDS = 2.0  # how often this server tells the store it is alive
+RETRY_SECONDS = 5.0  # how often a store that is down is tried again
+CLEANUP_SECONDS = 3600.0  # how often runs past REGLAB_KEEP_DAYS are deleted
+IDLE_SECONDS = 900.0  # a learner gone this long has their saved runs dropped from memory
 
 
 def backend_from_env(recycle: worker_module.Recycle | None = None) -> Backend:
@@ -59,8 +66,15 @@ class JobManager:
         backend: Backend | None = None,
         recycle: worker_module.Recycle | None = None,
         background: bool = True,
+        store: Store | None = None,
+        server: str = "",
+        save_seconds: float = 0.5,
+        keep_days: float = 30.0,
+        store_bytes: int | None = None,
     ) -> None:
-        """`background=False` runs no pump thread: the caller calls pump() (tests)."""
+        """`background=False` runs no pump or save thread: the caller calls pump() and save()
+        (tests). With a `store`, every run is written to it (epochs batched every
+        `save_seconds`, a run's end at once) and each learner's runs are read back from it."""
         self.backend = backend or LocalPool(pool_size, startup=startup, recycle=recycle)
         self.policy = policy or Policy(max_active_per_owner=max_active_per_owner)
         self.stop_grace = stop_grace
@@ -70,10 +84,23 @@ class JobManager:
         self._seen: dict[str, float] = {}
         self._durations: deque[float] = deque(maxlen=20)
         self._closed = False
+        self.store = store
+        self.server = server
+        self.save_seconds = save_seconds
+        self.keep_days = keep_days
+        self.store_bytes = store_bytes
+        self._saver = Saver(store, server) if store is not None else None
+        self._synced: dict[str, float] = {}  # learner -> when their runs were last read
+        self._load_notices: dict[str, list[str]] = {}
+        self._timers = {"beat": 0.0, "retry": 0.0, "cleanup": 0.0}
+        self._wake = threading.Event()
         self.backend.start()
         self._pump_thread = threading.Thread(target=self._pump, name="job-pump", daemon=True)
+        self._save_thread = threading.Thread(target=self._save_loop, name="job-save", daemon=True)
         if background:
             self._pump_thread.start()
+            if store is not None:
+                self._save_thread.start()
         atexit.register(self.shutdown)  # before multiprocessing's own exit hook kills workers
 
     @property
@@ -99,13 +126,20 @@ class JobManager:
         Raises JobLimitReached when the owner already has the server's cap of active jobs,
         or when the server's queue is full.
         """
+        self._refresh(owner)
+        size = self._stored_bytes(owner)
         with self._lock:
             self._touch(owner)
             self.policy.check_caps(self._book.active_count(owner), len(self._queue))
+            kept = self._book.owned(owner)
+            epochs = getattr(getattr(payload, "config", None), "epochs", 0)
+            self.policy.check_quota(len(kept), sum(len(j.history) for j in kept), size, epochs)
             job = self._book.new(owner, task, label, payload, stop_grace=stop_grace)
             self._queue.push(owner, job.number)
-            self._book.forget_old(owner)
+            self._forget_old(owner)
             self._dispatch()
+            copy_ = self._creating(job)
+        self._create_in_store(job, copy_)
         return job.id
 
     def stop(self, owner: str, job_id: str, now: bool = False) -> bool:
@@ -116,8 +150,8 @@ class JobManager:
         with self._lock:
             self._touch(owner)
             job = self._book.own(owner, job_id)
-            if job is None or not job.active:
-                return False
+            if job is None or not job.active or job.stored_server:
+                return False  # unknown, ended, or running on another server
             if now:
                 job.stop_grace = None
             self._request_stop(job, "")
@@ -125,6 +159,7 @@ class JobManager:
 
     def snapshot(self, owner: str, job_id: str) -> JobRecord | None:
         """A consistent copy of one of the owner's jobs (None for unknown or foreign ids)."""
+        self._refresh(owner)
         with self._lock:
             self._touch(owner)
             job = self._book.own(owner, job_id)
@@ -132,13 +167,12 @@ class JobManager:
 
     def jobs(self, owner: str, task: str | None = None) -> list[JobRecord]:
         """Copies of the owner's jobs (of one task, if given), oldest first."""
+        self._refresh(owner)
         with self._lock:
             self._touch(owner)
             positions = self._queue.positions()
             return [
-                self._copy(j, positions)
-                for j in self._book
-                if j.owner == owner and task in (None, j.task)
+                self._copy(j, positions) for j in self._book.owned(owner) if task in (None, j.task)
             ]
 
     def heartbeat(self, owner: str) -> None:
@@ -151,15 +185,42 @@ class JobManager:
             job = self._book.own(owner, job_id)
             if job is None or job.active:
                 return False
-            self._book.remove(job)
-            return True
+            self._forget(job)
+        if self.store is not None:
+            self.store.delete(owner, [job.key])
+        return True
+
+    def delete_all(self, owner: str) -> int:
+        """Delete every run of the learner's; running ones stop first, then go. How many."""
+        self._refresh(owner)
+        with self._lock:
+            jobs = self._book.owned(owner)
+            for job in jobs:
+                if job.active and not job.stored_server:
+                    job.delete_when_ended = True
+                    self._request_stop(job, "Stopped: its learner deleted all their runs.")
+                else:
+                    self._forget(job)
+            keep = {job.key for job in jobs if job.delete_when_ended}
+        stored = (self.store.revisions(owner) or {}) if self.store is not None else {}
+        if self.store is not None:
+            self.store.delete(owner, [key for key in stored if key not in keep])
+        return len({job.key for job in jobs} | set(stored))
 
     def adopt(self, owner: str, record: JobRecord) -> str:
         """Keep a finished run brought in from elsewhere (an imported JSON)."""
+        self._refresh(owner)
         with self._lock:
             job = self._book.adopt(owner, record)
-            self._book.forget_old(owner)
-            return job.id
+            self._forget_old(owner)
+            copy_ = self._creating(job)
+        self._create_in_store(job, copy_)
+        return job.id
+
+    def notices(self, owner: str) -> list[str]:
+        """What could not be read back of the learner's stored runs (shown once)."""
+        with self._lock:
+            return self._load_notices.pop(owner, [])
 
     def status(self) -> dict[str, Any]:
         """Pool state for the operator: workers ready and busy, jobs queued, restarts."""
@@ -171,6 +232,8 @@ class JobManager:
                 "running": sum(j.status == "running" for j in self._book),
                 "learners": self._queue.owners,
                 "broken": pool.get("problem", ""),
+                "saving": self.store.problem if self.store is not None else "",
+                "store_notices": list(self.store.notices) if self.store is not None else [],
             }
 
     def wait(self, owner: str, job_id: str, timeout: float = 60.0) -> JobRecord | None:
@@ -199,6 +262,11 @@ class JobManager:
             self.backend.shutdown()
         if self._pump_thread.is_alive():
             self._pump_thread.join(timeout=2)
+        self._wake.set()
+        if self._save_thread.is_alive():
+            self._save_thread.join(timeout=5)
+        if self.store is not None:
+            self._save_changes()  # what the last beat did not write yet
 
     # ---- internals -------------------------------------------------------------------
     def _touch(self, owner: str) -> None:
@@ -237,6 +305,14 @@ class JobManager:
         if job.started is not None and status in ("finished", "stopped"):
             self._durations.append(job.elapsed)
         job.worker = None
+        if job.delete_when_ended:
+            self._forget(job)
+            if self.store is not None:
+                self.store.delete(job.owner, [job.key])
+        elif self._saver is not None:
+            self._saver.dirty(job)
+            if self.store.online and self._saver.has(job):
+                self._write(self._saver.collect(time.time(), only=job))  # before anyone sees it
 
     def _dispatch(self) -> None:
         for slot in self.backend.free_slots():
@@ -254,10 +330,12 @@ class JobManager:
             return  # a job already ended (killed, forgotten): drop late messages
         if kind == "epoch":
             job.history.append({**data, "received_at": time.time()})
+            self._changed(job)
         elif kind == "progress":
             job.progress = data
         elif kind == "live":
             job.live = {**job.live, **data}
+            self._changed(job, live=True)
         elif kind == "finished":
             self._end(job, "finished", result=data.get("result"))
         elif kind in TERMINAL:
@@ -298,3 +376,159 @@ class JobManager:
     def _pump(self) -> None:
         while not self._closed:
             self.pump(0.05)
+
+    # ---- the store --------------------------------------------------------------------
+    def _changed(self, job: JobRecord, live: bool = False) -> None:
+        if self._saver is not None:
+            self._saver.dirty(job, live)
+
+    def _forget(self, job: JobRecord) -> None:
+        self._book.remove(job)
+        if self._saver is not None:
+            self._saver.forget(job)
+
+    def _forget_old(self, owner: str) -> None:
+        saved = self._saver.written if self._saver is not None else (lambda job: True)
+        self._book.forget_old(owner, saved)
+
+    def _stored_bytes(self, owner: str) -> int:
+        if self.store is None or not self.store.online or self.policy.max_bytes is None:
+            return 0
+        usage = self.store.usage(owner)
+        return usage.bytes if usage else 0
+
+    def _creating(self, job: JobRecord) -> JobRecord:
+        """A copy of a new record to insert outside the lock (marked, so it is inserted once)."""
+        if self._saver is not None:
+            self._saver.creating.add(job.key)
+        return self._copy(job, {})
+
+    def _create_in_store(self, job: JobRecord, copy_: JobRecord) -> None:
+        """Insert a new record (outside the lock); it may get another run number there."""
+        if self.store is None:
+            return
+        seq = self.store.create(copy_) if self.store.online else None
+        with self._lock:
+            self._saver.creating.discard(job.key)
+            if self._book.get(job.number) is not job:
+                if seq is not None:  # deleted meanwhile
+                    self.store.delete(job.owner, [job.key])
+                return
+            if seq is None:
+                self._saver.dirty(job)  # written once the store is back
+                return
+            if seq != job.seq:
+                self._book.renumber(job, seq)
+            self._saver.created(job, len(copy_.history))
+        self._wake.set()
+
+    def _refresh(self, owner: str) -> None:
+        """Read the learner's runs from the store (all at first, then what changed elsewhere),
+        at most once a second; outside the lock, so a slow database never stalls the pump."""
+        if self.store is None or not self.store.online:
+            return
+        now = time.monotonic()
+        last = self._synced.get(owner)
+        if last is not None and now - last < SYNC_SECONDS:
+            return
+        self._synced[owner] = now
+        if last is None:
+            records, notices = self.store.load(owner)
+            with self._lock:
+                self._merge(records)
+                if notices:
+                    self._load_notices[owner] = notices
+            return
+        revisions = self.store.revisions(owner)
+        if revisions is None:
+            return
+        with self._lock:
+            kept = {job.key: job for job in self._book.owned(owner)}
+            stale = [
+                key
+                for key, revision in revisions.items()
+                if key not in kept or (kept[key].stored_server and kept[key].revision < revision)
+            ]
+            for key, job in kept.items():  # deleted elsewhere (another server, cleanup)
+                if key not in revisions and self._saver.written(job) and not job.active:
+                    self._forget(job)
+        if stale:
+            records, _ = self.store.load(owner, stale)
+            with self._lock:
+                self._merge(records)
+
+    def _merge(self, records: list[JobRecord]) -> None:
+        """Keep records read from the store, replacing older copies; never this server's own."""
+        by_key = {job.key: job for job in self._book}
+        for record in records:
+            old = by_key.get(record.key)
+            if old is not None and not old.stored_server:
+                continue  # this server made it and keeps it current
+            if old is not None:
+                self._book.remove(old)
+            record.stored_server = record.stored_server or "?"
+            self._book.restore(record)
+            self._saver.known(record)
+
+    def _write(self, changes) -> bool:
+        if changes and self.store.save([(c.row, c.epochs) for c in changes]):
+            self._saver.confirm(changes)
+            return True
+        return False
+
+    def _save_changes(self) -> None:
+        """Write what changed: records made while the store was down, then the rest."""
+        with self._lock:
+            if self.store.generation != self._saver.generation:
+                self._saver.restart(self._book)
+            fresh = [(job, self._creating(job)) for job in self._saver.unsaved()]
+        for job, copy_ in fresh:
+            self._create_in_store(job, copy_)
+        with self._lock:
+            changes = self._saver.collect(time.time())
+        if changes and self.store.save([(c.row, c.epochs) for c in changes]):
+            with self._lock:
+                self._saver.confirm(changes)
+
+    def save(self) -> None:
+        """One beat of the save thread: retry a store that is down, write what changed, tell
+        the store this server is alive, delete runs past their keeping time, and drop the
+        saved runs of learners long gone from memory."""
+        if self.store is None:
+            return
+        now = time.monotonic()
+        if not self.store.online:
+            if now - self._timers["retry"] < RETRY_SECONDS:
+                return
+            self._timers["retry"] = now
+            if not self.store.open():
+                return
+        self._save_changes()
+        if now - self._timers["beat"] >= BEAT_SECONDS:
+            self._timers["beat"] = now
+            self.store.beat()
+        if now - self._timers["cleanup"] >= CLEANUP_SECONDS:
+            self._timers["cleanup"] = now
+            self.store.cleanup(self.keep_days, self.store_bytes)
+        self._forget_idle(now)
+
+    def _forget_idle(self, now: float) -> None:
+        with self._lock:
+            for owner in list(self._synced):
+                if now - self._seen.get(owner, now) < IDLE_SECONDS:
+                    continue
+                jobs = self._book.owned(owner)
+                if all(not job.active and self._saver.written(job) for job in jobs):
+                    for job in jobs:
+                        self._forget(job)
+                    del self._synced[owner]
+
+    def _save_loop(self) -> None:
+        while not self._closed:
+            self._wake.wait(self.save_seconds)
+            self._wake.clear()
+            try:
+                self.save()
+            except Exception as error:  # the save thread must outlive any fault
+                if self.store is not None:
+                    self.store.problem = f"Runs are not being saved: {error}."

@@ -26,6 +26,27 @@ class Policy:
     time_limit: float | None = None  # seconds a job may run
     owner_timeout: float | None = None  # seconds without a sign of life before a learner's
     # jobs are stopped (their browser tab closed)
+    max_runs: int | None = None  # runs one learner keeps (stored, with their curves)
+    max_epochs: int | None = None  # epochs of history one learner keeps
+    max_bytes: int | None = None  # bytes of stored runs one learner keeps
+
+    def check_quota(self, runs: int, epochs: int, size: int, adding_epochs: int = 0) -> None:
+        """Raise JobLimitReached when a learner keeps as much as this server allows."""
+        delete = " Delete some on Compare runs (or Delete all my runs) to make room."
+        if self.max_runs is not None and runs >= self.max_runs:
+            raise JobLimitReached(
+                f"You keep {runs:,} runs, the most this server keeps per learner." + delete
+            )
+        if self.max_epochs is not None and epochs + adding_epochs > self.max_epochs:
+            raise JobLimitReached(
+                f"Your runs hold {epochs:,} epochs; with {adding_epochs:,} more they would pass "
+                f"this server's {self.max_epochs:,} per learner." + delete
+            )
+        if self.max_bytes is not None and size >= self.max_bytes:
+            raise JobLimitReached(
+                f"Your runs take {size / 2**20:.1f} MB, the most this server keeps per "
+                "learner." + delete
+            )
 
     def check_caps(self, active_for_owner: int, queued: int) -> None:
         """Raise JobLimitReached when one more job would pass a cap."""

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import secrets
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 ACTIVE = ("queued", "running")
+INTERRUPTED = "interrupted"  # was queued or running when its server stopped
+INTERRUPTED_REASON = "Interrupted by a server restart: its curves so far are kept."
 
 
 @dataclass
@@ -38,6 +41,11 @@ class JobRecord:
     stop_grace: float | None = None  # None: the pool's; longer for jobs that stop at a boundary
     stop_reason: str = ""  # why the server asked it to stop (time limit, learner gone)
     stop_seen: float | None = None  # when the job said it saw the stop (monotonic)
+    key: str = field(default_factory=lambda: secrets.token_hex(12))  # the store's, unguessable
+    seq: int = 0  # the learner's own run number (id is run-<seq>)
+    revision: int = 0  # the stored row's revision this copy reflects
+    stored_server: str = ""  # the server that runs it, for a run read from the store
+    delete_when_ended: bool = False  # "Delete all my runs" pressed while it ran
 
     @property
     def active(self) -> bool:
@@ -51,16 +59,16 @@ class JobRecord:
 
 
 class JobBook:
-    """Every record the server keeps, by server-wide number and by (owner, id); ids are
-    counted per learner (their first run is run-1), and a learner's oldest ended records are
-    forgotten beyond `keep_per_owner`. Not thread-safe: the manager holds its lock."""
+    """Every record the server keeps in memory, by server-wide number and by (owner, id); ids
+    are counted per learner (their first run is run-1), and a learner's oldest ended records
+    are forgotten beyond `keep_per_owner`. Not thread-safe: the manager holds its lock."""
 
     def __init__(self, keep_per_owner: int = 60) -> None:
         self.keep_per_owner = keep_per_owner
         self._jobs: dict[int, JobRecord] = {}
         self._ids: dict[tuple[str, str], int] = {}  # (owner, job id) -> number
         self._numbers = itertools.count(1)
-        self._owner_numbers: dict[str, itertools.count] = {}
+        self._top_seq: dict[str, int] = {}  # the highest run number each learner has had
 
     def __iter__(self) -> Iterator[JobRecord]:
         return iter(list(self._jobs.values()))
@@ -72,37 +80,60 @@ class JobBook:
         """The owner's job with that id; None for unknown or foreign ids."""
         return self._jobs.get(self._ids.get((owner, job_id), -1))
 
+    def owned(self, owner: str) -> list[JobRecord]:
+        """The owner's records, by run number."""
+        return sorted((j for j in self._jobs.values() if j.owner == owner), key=lambda j: j.seq)
+
     def new(self, owner: str, task: str, label: str, payload: Any, **extra: Any) -> JobRecord:
-        number, job_id = self._next_id(owner)
-        return self._keep(JobRecord(job_id, number, owner, task, label or job_id, payload, **extra))
+        seq = self._next_seq(owner)
+        job_id = f"run-{seq}"
+        record = JobRecord(job_id, 0, owner, task, label or job_id, payload, seq=seq, **extra)
+        return self._keep(record)
 
     def adopt(self, owner: str, record: JobRecord) -> JobRecord:
-        """A record made elsewhere (an imported run), under a fresh id of this owner's."""
-        number, job_id = self._next_id(owner)
-        return self._keep(
-            dataclasses.replace(record, id=job_id, number=number, owner=owner, worker=None)
+        """A record made elsewhere (an imported run), under a fresh id and key of this owner's."""
+        seq = self._next_seq(owner)
+        fresh = dataclasses.replace(
+            record, id=f"run-{seq}", seq=seq, owner=owner, worker=None, key=secrets.token_hex(12)
         )
+        return self._keep(fresh)
+
+    def restore(self, record: JobRecord) -> JobRecord:
+        """A record read back from the store, under its own id."""
+        self._top_seq[record.owner] = max(self._top_seq.get(record.owner, 0), record.seq)
+        return self._keep(record)
+
+    def renumber(self, job: JobRecord, seq: int) -> None:
+        """Give a job another run number (the store had that one already)."""
+        del self._ids[job.owner, job.id]
+        job.seq, job.id = seq, f"run-{seq}"
+        if job.label.startswith("run-") and job.label[4:].isdigit():
+            job.label = job.id
+        self._ids[job.owner, job.id] = job.number
+        self._top_seq[job.owner] = max(self._top_seq.get(job.owner, 0), seq)
 
     def remove(self, job: JobRecord) -> None:
-        del self._jobs[job.number], self._ids[job.owner, job.id]
+        self._jobs.pop(job.number, None)
+        self._ids.pop((job.owner, job.id), None)
 
     def active_count(self, owner: str) -> int:
         return sum(j.owner == owner and j.active for j in self._jobs.values())
 
-    def forget_old(self, owner: str) -> None:
-        done = [j for j in self._jobs.values() if j.owner == owner and not j.active]
+    def forget_old(self, owner: str, forgettable=lambda job: True) -> None:
+        """Drop the owner's oldest ended records beyond keep_per_owner (those `forgettable`)."""
+        done = [j for j in self.owned(owner) if not j.active and forgettable(j)]
         for job in done[: max(0, len(done) - self.keep_per_owner)]:
             self.remove(job)
 
     def _keep(self, job: JobRecord) -> JobRecord:
+        job.number = next(self._numbers)
         self._jobs[job.number] = job
         self._ids[job.owner, job.id] = job.number
         return job
 
-    def _next_id(self, owner: str) -> tuple[int, str]:
-        number = next(self._numbers)
-        counter = self._owner_numbers.setdefault(owner, itertools.count(1))
-        job_id = f"run-{next(counter)}"
-        while (owner, job_id) in self._ids:
-            job_id = f"run-{next(counter)}"
-        return number, job_id
+    def _next_seq(self, owner: str) -> int:
+        seq = self._top_seq.get(owner, 0) + 1
+        while (owner, f"run-{seq}") in self._ids:
+            seq += 1
+        self._top_seq[owner] = seq
+        return seq

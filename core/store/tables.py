@@ -1,0 +1,77 @@
+"""The run store's tables (SQLAlchemy Core) and the schema versions they have had."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Column,
+    Float,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+SCHEMA_VERSION = 2  # the version this code writes; 1 had no quotas (no bytes, no touched)
+
+metadata = MetaData()
+
+meta = Table(
+    "reglab_meta",
+    metadata,
+    Column("name", String(40), primary_key=True),
+    Column("value", String(200), nullable=False),
+)
+
+runs = Table(
+    "reglab_runs",
+    metadata,
+    Column("key", String(32), primary_key=True),  # random: never guessable from another's
+    Column("owner", String(64), nullable=False),
+    Column("seq", Integer, nullable=False),  # the learner's own run number: run-<seq>
+    Column("task", String(80), nullable=False),
+    Column("label", String(200), nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("reason", Text, nullable=False, default=""),
+    Column("created", Float, nullable=False),
+    Column("started", Float),
+    Column("ended", Float),
+    Column("live", Text),
+    Column("result", Text),
+    Column("server", String(120), nullable=False, default=""),
+    Column("revision", Integer, nullable=False, default=1),
+    Column("epochs", Integer, nullable=False, default=0),
+    Column("bytes", Integer, nullable=False, default=0),  # schema 2
+    Column("touched", Float, nullable=False, default=0.0),  # schema 2
+    UniqueConstraint("owner", "seq", name="reglab_runs_owner_seq"),
+    Index("reglab_runs_by_status", "status"),
+    Index("reglab_runs_by_touched", "touched"),
+)
+
+epochs = Table(
+    "reglab_epochs",
+    metadata,
+    Column("run_key", String(32), primary_key=True),
+    Column("position", Integer, primary_key=True),  # 0, 1, 2, … in arrival order
+    Column("data", Text, nullable=False),
+)
+
+servers = Table(
+    "reglab_servers",
+    metadata,
+    Column("name", String(120), primary_key=True),
+    Column("beat", Float, nullable=False),
+)
+
+# Each step takes a store from the version before it to its own; run in order at start.
+MIGRATIONS: dict[int, list[str]] = {
+    2: [
+        "ALTER TABLE reglab_runs ADD COLUMN bytes INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE reglab_runs ADD COLUMN touched FLOAT NOT NULL DEFAULT 0",
+        "UPDATE reglab_runs SET touched = COALESCE(ended, created)",
+        "CREATE INDEX IF NOT EXISTS reglab_runs_by_touched ON reglab_runs (touched)",
+    ],
+}
