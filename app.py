@@ -2,7 +2,14 @@
 
 import streamlit as st
 
-from pages.ui.runtime import apply_presentation_css, heartbeat, job_manager, seed_presentation
+from pages.ui.runtime import (
+    apply_presentation_css,
+    heartbeat,
+    job_manager,
+    remember_learner,
+    saving_notice,
+    seed_presentation,
+)
 
 st.set_page_config(page_title="Regularization Lab", page_icon=":material/science:", layout="wide")
 
@@ -44,4 +51,6 @@ st.sidebar.toggle(
 apply_presentation_css()
 with st.sidebar:
     heartbeat()
+    remember_learner()
+saving_notice()
 st.navigation(PAGES, expanded=True).run()

@@ -1,7 +1,10 @@
 """Shared fixtures: small job pools of real worker processes, locally and on Dask."""
 
+import atexit
 import inspect
 import os
+import shutil
+import tempfile
 
 import pytest
 
@@ -10,6 +13,11 @@ from tests.dask_cluster import dask_cluster
 
 # No network in tests: the app never even probes the course datasets' download host.
 os.environ.setdefault("REGLAB_OFFLINE", "1")
+# Runs a test's app saves go to a store of this test process's own, never ~/.regularization-lab
+# (servers the tests start inherit it).
+_STORE_HOME = tempfile.mkdtemp(prefix="reglab-test-store-")
+atexit.register(shutil.rmtree, _STORE_HOME, ignore_errors=True)
+os.environ.setdefault("REGLAB_DB_URL", f"sqlite:///{_STORE_HOME}/runs.sqlite")
 
 
 @pytest.fixture(scope="session")

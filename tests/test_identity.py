@@ -1,25 +1,26 @@
-"""A browser's id survives Tornado's per-load masking of the XSRF cookie; junk gives None."""
+"""A learner's id comes from the app's own cookie: stable for one token, None for junk."""
 
-import binascii
-import os
+import pytest
 
-from core.jobs.identity import browser_id
-
-
-def masked_cookie(token: bytes) -> str:
-    mask = os.urandom(4)
-    masked = bytes(b ^ mask[i % 4] for i, b in enumerate(token))
-    return f"2|{binascii.b2a_hex(mask).decode()}|{binascii.b2a_hex(masked).decode()}|1700000000"
+from core.jobs.identity import LEARNER_COOKIE, cookie_script, learner_id, new_token
 
 
-def test_same_token_same_id_across_masks():
-    token = os.urandom(16)
-    first, second = browser_id(masked_cookie(token)), browser_id(masked_cookie(token))
-    assert first == second and first.startswith("browser-")
-    assert browser_id(masked_cookie(os.urandom(16))) != first
-    assert browser_id(binascii.b2a_hex(token).decode()) == first  # format 1
+def test_one_token_one_id_and_tokens_differ():
+    token = new_token()
+    assert learner_id(token) == learner_id(token)
+    assert learner_id(token).startswith("learner-")
+    assert learner_id(new_token()) != learner_id(token)
+    assert token not in learner_id(token)  # the store only sees a hash
 
 
-def test_junk_cookies_give_no_id():
-    for junk in (None, "", "2|zz|yy|1", "2|only", "abc", "2|00|00|1"):
-        assert browser_id(junk) is None
+@pytest.mark.parametrize("junk", [None, "", "short", "x" * 65, "a'b" * 20, "<script>" * 5])
+def test_junk_tokens_give_no_id(junk):
+    assert learner_id(junk) is None
+
+
+def test_the_cookie_lasts_and_cannot_be_injected():
+    token = new_token()
+    script = cookie_script(token)
+    assert f"{LEARNER_COOKIE}={token}" in script and "max-age=34560000" in script
+    with pytest.raises(ValueError):
+        cookie_script("x'; alert(1); '" + "a" * 40)

@@ -1,28 +1,38 @@
-"""A stable, anonymous id for a browser, from the XSRF cookie Streamlit's server sets once."""
+"""A learner is their browser: a long-lived cookie of the app's own holds a random token.
+
+Streamlit's XSRF cookie, the identity before the run store, keeps its token across server
+restarts and a new cookieSecret, but it is a session cookie (no Max-Age): a browser that is
+closed forgets it, and a server with XSRF protection off never sets it. So the app sets its
+own cookie, for 400 days (the longest browsers keep one); the store only ever sees a hash.
+"""
 
 from __future__ import annotations
 
-import binascii
 import hashlib
+import re
+import secrets
+
+LEARNER_COOKIE = "reglab_learner"
+COOKIE_DAYS = 400
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{32,64}")
 
 
-def browser_id(cookie: str | None) -> str | None:
-    """sha256 of the cookie's secret token (Tornado's formats 1 and 2), or None.
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
 
-    Tornado masks the token differently on every page load (format 2: "2|mask|masked|time"),
-    so the raw cookie value is unmasked first: every tab of one browser gives the same id.
-    """
-    if not cookie:
+
+def learner_id(token: str | None) -> str | None:
+    """The learner's id from their cookie's token; None for a missing or malformed token."""
+    if not token or not _TOKEN.fullmatch(token):
         return None
-    try:
-        if cookie.startswith("2|"):
-            _, mask_hex, masked_hex, _ = cookie.split("|")
-            mask, masked = binascii.a2b_hex(mask_hex), binascii.a2b_hex(masked_hex)
-            token = bytes(b ^ mask[i % len(mask)] for i, b in enumerate(masked))
-        else:
-            token = binascii.a2b_hex(cookie)
-    except (ValueError, binascii.Error):
-        return None
-    if len(token) < 8:
-        return None
-    return "browser-" + hashlib.sha256(token).hexdigest()[:24]
+    return "learner-" + hashlib.sha256(token.encode("ascii")).hexdigest()[:32]
+
+
+def cookie_script(token: str, secure: bool = False) -> str:
+    """JavaScript that stores the token in the browser for COOKIE_DAYS."""
+    if not _TOKEN.fullmatch(token):
+        raise ValueError("not a learner token")
+    attributes = f"max-age={COOKIE_DAYS * 86_400}; path=/; SameSite=Lax" + (
+        "; Secure" if secure else ""
+    )
+    return f"<script>document.cookie = '{LEARNER_COOKIE}={token}; {attributes}';</script>"

@@ -48,7 +48,11 @@ class Caps:
     session_seconds: float = 180.0  # a learner's jobs stop this long after their tab closed
     worker_jobs: int = 50  # a worker retires after this many jobs ...
     worker_mb: float = 850.0  # ... or once it holds this much memory (MB) after a job
-    max_kept_epochs: int = 20_000  # epochs of history one learner's imports may add
+    max_kept_epochs: int = 20_000  # epochs of history one learner keeps (runs and imports)
+    max_runs: int = 200  # runs one learner keeps in the run store
+    max_mb: float = 50.0  # MB of stored runs one learner keeps
+    store_mb: float = 2000.0  # MB the whole store keeps; past it the oldest-touched runs go
+    keep_days: float = 30.0  # runs nobody touched this long are deleted
 
     @classmethod
     def from_env(cls) -> Caps:
@@ -64,6 +68,10 @@ class Caps:
             "worker_jobs": "REGLAB_WORKER_JOBS",
             "worker_mb": "REGLAB_WORKER_MB",
             "max_kept_epochs": "REGLAB_MAX_KEPT_EPOCHS",
+            "max_runs": "REGLAB_MAX_RUNS",
+            "max_mb": "REGLAB_MAX_MB",
+            "store_mb": "REGLAB_STORE_MB",
+            "keep_days": "REGLAB_KEEP_DAYS",
         }
         defaults = cls()
         values = {}

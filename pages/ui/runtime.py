@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-import uuid
+import os
+import socket
 from pathlib import Path
 
 import streamlit as st
 
 from core.figures.style import presentation_style
 from core.jobs.contract import Payload
-from core.jobs.identity import browser_id
+from core.jobs.identity import LEARNER_COOKIE, cookie_script, learner_id, new_token
 from core.jobs.manager import JobLimitReached, JobManager, Policy, backend_from_env
 from core.jobs.worker import Recycle
 from core.lab.config import Caps
+from core.store.run_store import RunStore
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
-XSRF_COOKIE = "_streamlit_xsrf"  # set once per browser by Streamlit's server (Tornado)
 HEARTBEAT_SECONDS = 30
 
 
@@ -41,19 +42,59 @@ def job_manager() -> JobManager:
         max_queued=caps.max_queued,
         time_limit=caps.job_minutes * 60,
         owner_timeout=caps.session_seconds,
+        max_runs=caps.max_runs,
+        max_epochs=caps.max_kept_epochs,
+        max_bytes=int(caps.max_mb * 2**20),
     )
+    store = None if os.environ.get("REGLAB_DB_URL") == "memory" else RunStore(server=server_name())
     return JobManager(
-        policy=policy, backend=backend_from_env(Recycle(caps.worker_jobs, caps.worker_mb))
+        policy=policy,
+        backend=backend_from_env(Recycle(caps.worker_jobs, caps.worker_mb)),
+        store=store,
+        server=server_name(),
+        keep_per_owner=caps.max_runs,
+        keep_days=caps.keep_days,
+        store_bytes=int(caps.store_mb * 2**20),
     )
+
+
+def server_name() -> str:
+    """This front end in the run store: REGLAB_SERVER_NAME, else host and port (a server that
+    starts on a port its predecessor had knows that one's runs were interrupted)."""
+    name = os.environ.get("REGLAB_SERVER_NAME", "").strip()
+    return name or f"{socket.gethostname()}:{st.get_option('server.port')}"
 
 
 def owner() -> str:
-    """This learner's id: the browser's (its tabs and reloads share runs and caps), else the
-    session's. Jobs are only visible to the learner who started them."""
+    """This learner's id, from the app's own long-lived cookie (core.jobs.identity): their tabs,
+    reloads and the next week's visit share runs and caps. A first visit gets a new token,
+    which remember_learner() stores in the browser. Jobs are only visible to their learner."""
     if "owner" not in st.session_state:
-        cookie = st.context.cookies.get(XSRF_COOKIE) if st.context.cookies else None
-        st.session_state.owner = browser_id(cookie) or uuid.uuid4().hex
+        token = (st.context.cookies or {}).get(LEARNER_COOKIE)
+        if learner_id(token) is None:
+            token = st.session_state.learner_token = new_token()
+        st.session_state.owner = learner_id(token)
     return st.session_state.owner
+
+
+def remember_learner() -> None:
+    """Store a first visit's token in the browser (app.py, in the sidebar; draws nothing)."""
+    owner()
+    if token := st.session_state.get("learner_token"):
+        st.html(cookie_script(token), unsafe_allow_javascript=True)
+
+
+def saving_notice() -> None:
+    """Every page says so when runs are not being saved, or a damaged store was replaced."""
+    pool = job_manager().status()
+    if pool["saving"]:
+        st.warning(
+            pool["saving"] + " Your runs are kept while this server runs, and written once the "
+            "database is back.",
+            icon=":material/cloud_off:",
+        )
+    for notice in pool["store_notices"]:
+        st.sidebar.caption(f":material/build: {notice}")
 
 
 @st.fragment(run_every=HEARTBEAT_SECONDS)
