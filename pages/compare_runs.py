@@ -9,8 +9,8 @@ from core.lab.config import Caps
 from core.runs.course_reference import reference_lines, references
 from core.runs.records import history_csv, new_records, records_from_json, run_table, runs_json
 from pages.ui import page_state
-from pages.ui.run_view import metric_choice
-from pages.ui.runtime import chart, job_manager, owner, through_app
+from pages.ui.run_view import escape_markdown, metric_choice
+from pages.ui.runtime import chart, job_manager, owner, submit, through_app
 
 through_app()  # first: a deep link opens the real app
 
@@ -52,7 +52,45 @@ with st.expander("Import runs (JSON exported from this app)"):
             for notice in notices:
                 st.warning(notice)
 
-runs = [job for job in manager.jobs(me, TRAINING_TASK) if job.history]
+for notice in manager.notices(me):
+    st.warning(notice)
+
+everything = manager.jobs(me)
+interrupted = [job for job in everything if job.status == "interrupted"]
+if interrupted:
+    st.subheader("Interrupted by a server restart")
+    st.caption("Their curves so far are kept below; run one again with the same settings.")
+    for job in interrupted:
+        left, right = st.columns([4, 1])
+        left.write(f"**{job.id}** · {escape_markdown(job.label)} · {len(job.history)} epochs kept")
+        again = right.button("Run again", key=f"cr_again_{job.id}", icon=":material/replay:")
+        if again and (run_id := submit(job.payload, job.label)):
+            st.success(f"Queued again as {run_id}: it trains in the background.")
+
+
+def delete_everything() -> None:
+    deleted = manager.delete_all(me)
+    st.session_state.cr_sure = False
+    st.session_state.cr_deleted = deleted
+
+
+with st.expander("Your stored runs", expanded=False):
+    caps = Caps.from_env()
+    epochs = sum(len(job.history) for job in everything)
+    st.caption(
+        f"You keep {len(everything):,} runs with {epochs:,} epochs (this server keeps up to "
+        f"{caps.max_runs:,} runs and {caps.max_kept_epochs:,} epochs per learner). Runs are "
+        f"saved as they train and survive server restarts; runs nobody opens for "
+        f"{caps.keep_days:g} days are deleted. Only this browser sees them."
+    )
+    sure = st.checkbox("Yes, delete every run I have, on every page", key="cr_sure")
+    st.button(
+        "Delete all my runs", key="cr_delete_all", disabled=not sure, on_click=delete_everything
+    )
+if (deleted := st.session_state.pop("cr_deleted", None)) is not None:
+    st.success(f"Deleted {deleted} run(s).")
+
+runs = [job for job in everything if job.task == TRAINING_TASK and job.history]
 if not runs:
     st.info("No runs yet: train in the Training Lab or run a lecture experiment, then come back.")
     st.stop()

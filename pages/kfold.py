@@ -4,7 +4,7 @@ import streamlit as st
 
 from core.data.course_data import configured_folder
 from core.figures.kfold import average_train_val_figure, final_model_figure, folds_figure
-from core.jobs.contract import KFoldPayload, kfold_result
+from core.jobs.contract import KFOLD_TASK, KFoldPayload, kfold_result
 from core.lab.kfold import (
     COURSE_CONFIG,
     COURSE_SETTINGS,
@@ -17,7 +17,16 @@ from core.lab.kfold import (
 from core.runs.records import describe
 from pages.ui import page_state, run_view
 from pages.ui.lab_state import adopt_config, share_config
-from pages.ui.runtime import chart, job_manager, markdown, owner, submit, through_app
+from pages.ui.runtime import (
+    chart,
+    job_manager,
+    markdown,
+    owner,
+    resumed,
+    run_again,
+    submit,
+    through_app,
+)
 from pages.ui.training_widgets import start_config, training_sidebar
 
 through_app()  # first: a deep link opens the real app
@@ -75,7 +84,7 @@ errors = kfold_problems(settings, config)
 for error in errors:
     st.error(error)
 
-selected = st.session_state.get("kf_run")
+selected = resumed(manager.jobs(me, KFOLD_TASK), "kf_run")
 b1, b2, _ = st.columns([1, 1, 3])
 if b1.button("Run K-fold", type="primary", disabled=bool(errors), key="kf_start"):
     payload = KFoldPayload(config, settings, configured_folder())
@@ -140,7 +149,7 @@ def live(run_id: str, was_active: bool) -> None:
     job = manager.snapshot(me, run_id)
     if job is None:
         return
-    run_view.status_line(job)
+    run_view.status_line(job, lambda again: run_again(again, "kf_run"))
     epochs = job.payload.config.epochs
     average = fold_average(job.history, epochs)
     tabs = st.tabs(["Validation loss per fold", "Validation accuracy", "Average train vs val"])

@@ -6,7 +6,7 @@ import streamlit as st
 from core.data.course_data import configured_folder
 from core.data.datasets import DATASETS
 from core.figures.search import optuna_figures, trial_curves_figure
-from core.jobs.contract import SearchPayload
+from core.jobs.contract import SEARCH_TASK, SearchPayload
 from core.lab.config import OPTIMIZERS
 from core.lab.search import (
     BATCH_SIZES,
@@ -22,7 +22,16 @@ from core.lab.search import (
 )
 from pages.ui import page_state, run_view
 from pages.ui.lab_state import open_in_lab
-from pages.ui.runtime import chart, job_manager, markdown, owner, submit, through_app
+from pages.ui.runtime import (
+    chart,
+    job_manager,
+    markdown,
+    owner,
+    resumed,
+    run_again,
+    submit,
+    through_app,
+)
 
 through_app()  # first: a deep link opens the real app
 
@@ -89,7 +98,7 @@ errors = search_problems(space)
 for error in errors:
     st.error(error)
 
-selected = st.session_state.get("se_run")
+selected = resumed(manager.jobs(me, SEARCH_TASK), "se_run")
 b1, b2, _ = st.columns([1, 1, 2])
 if b1.button("Start search", type="primary", disabled=bool(errors), key="se_start"):
     label = f"{space.trials} {space.sampler.upper()} trials on {space.dataset}"
@@ -117,7 +126,7 @@ def live(run_id: str, was_active: bool) -> None:
     job = manager.snapshot(me, run_id)
     if job is None:
         return
-    run_view.status_line(job)
+    run_view.status_line(job, lambda again: run_again(again, "se_run"))
     records = shown_trials(job.live, job.result, job.active)
     states = {r["number"]: r["state"] for r in records}
     if job.history:

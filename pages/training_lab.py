@@ -18,6 +18,8 @@ from pages.ui.runtime import (
     job_manager,
     markdown,
     owner,
+    resumed,
+    run_again,
     submit,
     through_app,
     url_extras,
@@ -51,7 +53,7 @@ measured = [
 ]
 if model_ok and (estimate := estimate_text(config, measured_speed(measured))):
     st.info(estimate, icon=":material/schedule:")
-selected = st.session_state.get("tl_run")
+selected = resumed(runs, "tl_run")
 left, middle, right = st.columns([1, 1, 3])
 if left.button("Train", type="primary", disabled=bool(errors), key="tl_train"):
     run_id = submit(TrainingPayload(config, configured_folder()), describe(config))
@@ -100,7 +102,7 @@ def live_run(run_id: str, was_active: bool) -> None:
     job = manager.snapshot(me, run_id)
     if job is None:
         return
-    run_view.status_line(job)
+    run_view.status_line(job, lambda again: run_again(again, "tl_run"))
     run_view.curves(job, chart, key="live")
     if was_active and not job.active:
         st.rerun()  # the run just ended: redraw the whole page with its results

@@ -312,7 +312,7 @@ class JobManager:
         elif self._saver is not None:
             self._saver.dirty(job)
             if self.store.online and self._saver.has(job):
-                self._write(self._saver.collect(time.time(), only=job))  # before anyone sees it
+                self._write(self._saver.collect(only=job))  # before anyone sees it
 
     def _dispatch(self) -> None:
         for slot in self.backend.free_slots():
@@ -485,7 +485,7 @@ class JobManager:
         for job, copy_ in fresh:
             self._create_in_store(job, copy_)
         with self._lock:
-            changes = self._saver.collect(time.time())
+            changes = self._saver.collect()
         if changes and self.store.save([(c.row, c.epochs) for c in changes]):
             with self._lock:
                 self._saver.confirm(changes)

@@ -109,7 +109,7 @@ class Saver:
             if key not in self._written and key not in self.creating
         ]
 
-    def collect(self, now: float, only: JobRecord | None = None) -> list[Change]:
+    def collect(self, only: JobRecord | None = None) -> list[Change]:
         """The pending changes of records the store already has (or of `only` that one)."""
         changes = []
         pending = {only.key: only} if only is not None else self._dirty
@@ -126,7 +126,6 @@ class Saver:
                 "started": job.started,
                 "ended": job.ended,
                 "epochs": len(job.history),
-                "touched": now,
             }
             if job.result is not None:
                 row["result"] = codec.dumps(job.result)

@@ -228,6 +228,7 @@ class RunStore:
         def work(c) -> bool:
             for row, new_epochs in changes:
                 values = {k: v for k, v in row.items() if k not in ("key", "owner")}
+                values["touched"] = self.clock()
                 c.execute(
                     sa.update(runs)
                     .where(runs.c.key == row["key"], runs.c.owner == row["owner"])

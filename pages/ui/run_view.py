@@ -21,6 +21,7 @@ STATUS_TEXT = {
     "stopped": "Stopped",
     "failed": "Failed",
     "diverged": "Diverged",
+    "interrupted": "Interrupted",
 }
 
 
@@ -33,7 +34,8 @@ def wait_text(seconds: float) -> str:
     return f"{max(1, round(seconds))} s" if seconds < 90 else f"{seconds / 60:.0f} min"
 
 
-def status_line(job: JobRecord) -> None:
+def status_line(job: JobRecord, run_again=None) -> None:
+    """The run's state in one line; an interrupted run offers `run_again(job)` in one click."""
     text = f"**{STATUS_TEXT[job.status]}** — {escape_markdown(job.label)}"
     if job.status == "queued":
         text += f" · position {job.queue_position} in the queue"
@@ -47,6 +49,12 @@ def status_line(job: JobRecord) -> None:
         st.error(f"{text}\n\n{escape_markdown(job.reason)}")
     elif job.status == "stopped":
         st.warning(f"{text}. {escape_markdown(job.reason)}")
+    elif job.status == "interrupted":
+        st.warning(f"{text}. {escape_markdown(job.reason)}", icon=":material/restart_alt:")
+        if run_again is not None and st.button(
+            "Run again", key=f"again_{job.id}", icon=":material/replay:", type="primary"
+        ):
+            run_again(job)
     elif job.status == "finished":
         st.success(text)
     else:

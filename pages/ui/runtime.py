@@ -112,6 +112,23 @@ def submit(payload: Payload, label: str, **options) -> str | None:
         return None
 
 
+def run_again(job, state_key: str) -> None:
+    """Queue an interrupted (or any) run again with its own settings, and show the new one."""
+    if run_id := submit(job.payload, job.label):
+        st.session_state[state_key] = run_id
+        st.rerun()
+
+
+def resumed(jobs, state_key: str) -> str | None:
+    """The session's run on a page, else (after a restart, a new tab) the learner's latest one
+    if it is still going or was interrupted: they land on what they were doing."""
+    if selected := st.session_state.get(state_key):
+        return selected
+    if jobs and (jobs[-1].active or jobs[-1].status == "interrupted"):
+        return jobs[-1].id
+    return None
+
+
 def markdown(name: str) -> None:
     """Teaching text from assets/<name>.md."""
     st.markdown((ASSETS / f"{name}.md").read_text(encoding="utf-8"))
