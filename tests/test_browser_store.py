@@ -1,6 +1,7 @@
 """Runs survive a killed server, for the same browser only; two front ends share one Postgres."""
 
 import json
+import time
 
 import pytest
 
@@ -39,6 +40,8 @@ def test_a_run_survives_kill_minus_9_for_the_same_browser_only(tmp_path):
             )
             page.wait_for_function(f"({PLOT_POINTS})() >= 2", timeout=60_000)
             page.wait_for_timeout(1500)  # a save beat: at most the last second may be lost
+            cookie = next(c for c in learner.cookies() if c["name"] == "reglab_learner")
+            assert cookie["expires"] > time.time() + 300 * 86_400  # survives closing the browser
             server.kill()
 
             server.start()  # the same port: it knows its predecessor is gone

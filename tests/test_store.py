@@ -421,3 +421,23 @@ def test_a_full_disk_is_said_and_the_runs_written_once_there_is_room(tmp_path):
     a.save()
     assert a.status()["saving"] == ""
     assert len(server(url, "B")[0].snapshot("alice", job).history) == 399
+
+
+def test_a_batch_collected_before_a_runs_end_never_writes_over_it(url):
+    """The save thread collects a running run's epochs, the run ends (written at once), then
+    the older batch commits: the row keeps the end (found by bench/store.py's kill -9 runs)."""
+    a, backend = server(url)
+    job = train(a, backend, "alice", 3, finish=False)
+    a.save()
+    number = a.snapshot("alice", job).number
+    backend.say(number, "epoch", epoch=4, loss=0.2)
+    a.pump()
+    stale = a._saver.collect()  # the save thread's batch: running, 4 epochs
+    backend.say(number, "epoch", epoch=5, loss=0.1)
+    backend.finish(number, **RESULT)
+    a.pump()  # the end is committed before anyone sees it
+    assert a.store.save([(c.row, c.epochs) for c in stale])  # then the stale batch lands
+    a._saver.confirm(stale)
+    a.save()
+    seen = server(url, "B")[0].snapshot("alice", job)
+    assert seen.status == "finished" and [h["epoch"] for h in seen.history] == [1, 2, 3, 4, 5]

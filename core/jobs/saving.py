@@ -8,6 +8,7 @@ When the store is down nothing is confirmed, and everything is written once it i
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -65,6 +66,7 @@ class Saver:
         self._version: dict[str, int] = {}  # key -> count of changes, to confirm the right one
         self._live: dict[str, int] = {}  # key -> the change version whose live state is unsaved
         self.creating: set[str] = set()  # keys being inserted right now (outside the lock)
+        self._stamp = 0  # rises with every collected change (time-based: above a predecessor's)
 
     def has(self, job: JobRecord) -> bool:
         """The store has this record's row (perhaps not its latest changes)."""
@@ -131,6 +133,8 @@ class Saver:
                 row["result"] = codec.dumps(job.result)
             if key in self._live:
                 row["live"] = codec.dumps(job.live)
+            self._stamp = max(time.time_ns(), self._stamp + 1)
+            row["write_version"] = self._stamp
             epochs = codec.epoch_rows(job, written.epochs)
             epoch_bytes = written.epoch_bytes + sum(len(e["data"]) for e in epochs)
             row["bytes"] = epoch_bytes + sum(len(row.get(k) or "") for k in ("result", "live"))
@@ -145,7 +149,8 @@ class Saver:
             key = change.job.key
             if key not in self._written:
                 continue  # deleted meanwhile
-            self._written[key] = Written(change.epochs_after, change.epoch_bytes)
+            if change.epochs_after >= self._written[key].epochs:  # never back past a newer write
+                self._written[key] = Written(change.epochs_after, change.epoch_bytes)
             if self._live.get(key, 0) <= change.version and "live" in change.row:
                 self._live.pop(key, None)
             if self._version.get(key) == change.version:

@@ -12,9 +12,18 @@ from sqlalchemy import event
 DAMAGED = ("file is not a database", "database disk image is malformed", "file is encrypted")
 
 
+TRANSIENT = ("locked", "busy", "deadlock", "could not serialize", "serialization failure")
+
+
+def transient(error: BaseException) -> bool:
+    """A lock or deadlock that the same transaction, tried again, gets past."""
+    text = str(getattr(error, "orig", None) or error).lower()
+    return any(mark in text for mark in TRANSIENT)
+
+
 def sqlite_connect_options() -> dict:
     """WAL (readers never wait for the writer), a short busy wait, any thread."""
-    return {"connect_args": {"check_same_thread": False, "timeout": 1.0}}
+    return {"connect_args": {"check_same_thread": False, "timeout": 0.3}}
 
 
 def on_sqlite_connect(engine: sa.Engine) -> None:
@@ -23,7 +32,7 @@ def on_sqlite_connect(engine: sa.Engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA busy_timeout=1000")
+        cursor.execute("PRAGMA busy_timeout=300")
         cursor.close()
 
 

@@ -23,6 +23,7 @@ from core.store.faults import (
     on_sqlite_connect,
     set_aside_damaged_sqlite,
     sqlite_connect_options,
+    transient,
 )
 from core.store.tables import MIGRATIONS, SCHEMA_VERSION, epochs, meta, metadata, runs, servers
 
@@ -181,15 +182,21 @@ class RunStore:
         return self._engine.begin()
 
     def _run(self, work, default=None):
-        """Run `work(connection)` in one transaction; on a database error note the problem."""
-        try:
-            with self._connection() as c:
-                return work(c)
-        except StoreNotReady:
-            return default
-        except (SQLAlchemyError, OSError) as error:
-            self._failed(error)
-            return default
+        """Run `work(connection)` in one transaction; a lock or deadlock is tried again twice,
+        any other database error is noted in `problem` (the store is down until it reopens)."""
+        for attempt in range(3):
+            try:
+                with self._connection() as c:
+                    return work(c)
+            except StoreNotReady:
+                return default
+            except (SQLAlchemyError, OSError) as error:
+                if attempt < 2 and transient(error):
+                    time.sleep(0.05 * (attempt + 1))
+                    continue
+                self._failed(error)
+                return default
+        return default
 
     # ---- writing ------------------------------------------------------------------
     def create(self, job: JobRecord) -> int | None:
@@ -222,19 +229,24 @@ class RunStore:
         return self._run(lambda c: c.execute(query).scalar())
 
     def save(self, changes: Iterable[tuple[dict, list[dict]]]) -> bool:
-        """Apply (row update, new epoch rows) pairs in one transaction; True once committed."""
-        changes = list(changes)
+        """Apply (row update, new epoch rows) pairs in one transaction; True once committed.
+        A change older than the one a row has (its `write_version`) is skipped."""
+        changes = sorted(changes, key=lambda change: change[0]["key"])  # one lock order
 
         def work(c) -> bool:
             for row, new_epochs in changes:
                 values = {k: v for k, v in row.items() if k not in ("key", "owner")}
                 values["touched"] = self.clock()
-                c.execute(
+                updated = c.execute(
                     sa.update(runs)
-                    .where(runs.c.key == row["key"], runs.c.owner == row["owner"])
+                    .where(
+                        runs.c.key == row["key"],
+                        runs.c.owner == row["owner"],
+                        runs.c.write_version < row["write_version"],
+                    )
                     .values(**values, revision=runs.c.revision + 1)
                 )
-                if new_epochs:
+                if updated.rowcount and new_epochs:
                     start = new_epochs[0]["position"]
                     c.execute(
                         sa.delete(epochs).where(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Column,
     Float,
     Index,
@@ -14,7 +15,8 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-SCHEMA_VERSION = 2  # the version this code writes; 1 had no quotas (no bytes, no touched)
+SCHEMA_VERSION = 2  # the version this code writes; 1 had no quotas (bytes, touched) and no
+# write stamps
 
 metadata = MetaData()
 
@@ -46,6 +48,9 @@ runs = Table(
     Column("epochs", Integer, nullable=False, default=0),
     Column("bytes", Integer, nullable=False, default=0),  # schema 2
     Column("touched", Float, nullable=False, default=0.0),  # schema 2
+    # schema 2: the saver's stamp of the change written last; an older change that commits
+    # later (the save thread's batch racing a run's end) is refused, never written over it
+    Column("write_version", BigInteger, nullable=False, default=0),
     UniqueConstraint("owner", "seq", name="reglab_runs_owner_seq"),
     Index("reglab_runs_by_status", "status"),
     Index("reglab_runs_by_touched", "touched"),
@@ -71,6 +76,7 @@ MIGRATIONS: dict[int, list[str]] = {
     2: [
         "ALTER TABLE reglab_runs ADD COLUMN bytes INTEGER NOT NULL DEFAULT 0",
         "ALTER TABLE reglab_runs ADD COLUMN touched FLOAT NOT NULL DEFAULT 0",
+        "ALTER TABLE reglab_runs ADD COLUMN write_version BIGINT NOT NULL DEFAULT 0",
         "UPDATE reglab_runs SET touched = COALESCE(ended, created)",
         "CREATE INDEX IF NOT EXISTS reglab_runs_by_touched ON reglab_runs (touched)",
     ],
