@@ -303,7 +303,8 @@ def part_kill(options, postgres_url: str) -> None:
                 with sqlite3.connect(url.removeprefix("sqlite:///")) as c:
                     corrupted += c.execute("PRAGMA integrity_check").fetchone()[0] != "ok"
         print(
-            f"| {name} | {options.kills} | {lost_finished} | {lost_seconds_worst:.1f} s "
+            f"| {name} | {options.kills} | {lost_finished} of {seen_finished} | "
+            f"{lost_seconds_worst:.1f} s "
             f"({checked_running} running runs checked) | {corrupted} |"
         )
 

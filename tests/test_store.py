@@ -441,3 +441,17 @@ def test_a_batch_collected_before_a_runs_end_never_writes_over_it(url):
     a.save()
     seen = server(url, "B")[0].snapshot("alice", job)
     assert seen.status == "finished" and [h["epoch"] for h in seen.history] == [1, 2, 3, 4, 5]
+
+
+def test_database_down_at_start_then_up_writes_the_runs_made_meanwhile(url, request):
+    RunStore(url, server="setup").close()  # the database exists; then it is down at start
+    with _database_down(url, request):
+        a, backend = server(url)
+        assert "not being saved" in a.status()["saving"]
+        job = train(a, backend, "alice", 3, **RESULT)
+        assert a.snapshot("alice", job).status == "finished"
+    a._timers["retry"] = 0.0  # the save thread's next try
+    a.save()
+    assert a.status()["saving"] == ""
+    seen = server(url, "B")[0].snapshot("alice", job)
+    assert seen.status == "finished" and len(seen.history) == 3 and seen.result == RESULT

@@ -118,7 +118,7 @@ class RunStore:
     def _make_engine(self) -> sa.Engine:
         if self.is_sqlite:
             folder = Path(sa.make_url(self.url).database or ".").parent
-            folder.mkdir(parents=True, exist_ok=True)
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)  # runs are private
             engine = sa.create_engine(self.url, **sqlite_connect_options())
             on_sqlite_connect(engine)
         else:
