@@ -56,7 +56,7 @@ def test_a_run_survives_kill_minus_9_for_the_same_browser_only(tmp_path):
 
             lab(page, server.url)  # the Lab lands on the interrupted run, its curves kept
             main.get_by_text("Interrupted", exact=False).first.wait_for(timeout=30_000)
-            assert page.evaluate(PLOT_POINTS) >= 2
+            page.wait_for_function(f"({PLOT_POINTS})() >= 2", timeout=30_000)
 
             stranger = browser.new_context().new_page()
             stranger.goto(f"{server.url}/compare_runs")
