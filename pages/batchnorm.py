@@ -7,7 +7,7 @@ from core.figures import batchnorm as plots
 from core.lab.concept_runs import BN_RUNS
 from core.lab.url_state import field_range
 from pages.ui import page_state, run_group
-from pages.ui.runtime import chart, markdown, through_app
+from pages.ui.runtime import chart, markdown, repeats_input, through_app
 
 through_app()  # first: a deep link opens the real app
 
@@ -74,7 +74,8 @@ markdown("batchnorm_placement")
 
 st.subheader("Experiment: does BN allow a higher learning rate?")
 markdown("batchnorm_experiment")
+bn_seeds = repeats_input("bn_seeds")
 if st.button("Run the 6 models in the Lab", key="bn_run"):
-    run_group.queue("bn_runs", BN_RUNS)
+    run_group.queue("bn_runs", BN_RUNS, bn_seeds)
 run_group.show("bn_runs")
 run_group.slips(bn.COURSE_SLIPS)

@@ -3,11 +3,13 @@
 import pandas as pd
 import streamlit as st
 
+from core.figures.repeats import SPREADS, band_figure
 from core.figures.runs import overlay_figure
 from core.jobs.contract import TRAINING_TASK
 from core.lab.config import Caps
 from core.runs.course_reference import reference_lines, references
 from core.runs.records import history_csv, new_records, records_from_json, run_table, runs_json
+from core.runs.repeats import MEASURES, METHOD, group_table, groups_of, verdict
 from pages.ui import page_state
 from pages.ui.run_view import escape_markdown, metric_choice
 from pages.ui.runtime import chart, job_manager, owner, submit, through_app
@@ -107,10 +109,42 @@ course = st.multiselect(
     format_func=lambda name: references()[name]["what"],
 )
 selected = [job for job in runs if job.id in chosen]
-overlay = overlay_figure(
-    [(labels[job.id], job.history) for job in selected], metric, reference_lines(course)
-)
-chart(overlay, key="cr_overlay")
+groups = groups_of(selected)
+repeated = any(group.seeds > 1 for group in groups)
+if st.toggle(
+    "One line per setting: the mean over its seeds, with a band",
+    value=repeated,
+    key="cr_grouped",
+    help="Runs whose settings are equal but for the seed form a group.",
+):
+    left, right = st.columns(2)
+    spread = left.radio(
+        "Band", list(SPREADS), format_func=SPREADS.get, horizontal=True, key="cr_spread"
+    )
+    faint = right.checkbox("Show each seed (faint)", key="cr_seeds_shown")
+    chart(band_figure(groups, metric, spread, faint), key="cr_bands")
+    st.dataframe(pd.DataFrame(group_table(groups)), hide_index=True)
+else:
+    overlay = overlay_figure(
+        [(labels[job.id], job.history) for job in selected], metric, reference_lines(course)
+    )
+    chart(overlay, key="cr_overlay")
+
+if len(groups) >= 2:
+    st.subheader("Is the difference real?")
+    names = {index: f"{group.label} ({group.seeds} seed(s))" for index, group in enumerate(groups)}
+    c1, c2, c3 = st.columns(3)
+    first = c1.selectbox("Setting A", list(names), format_func=names.get, key="cr_group_a")
+    second = c2.selectbox(
+        "Setting B", list(names), index=1, format_func=names.get, key="cr_group_b"
+    )
+    measure = c3.selectbox("Measure", list(MEASURES), key="cr_measure")
+    if first == second:
+        st.info("Pick two different settings.")
+    else:
+        result = verdict(groups[first], groups[second], measure)
+        (st.success if result.real else st.info)(result.sentence)
+        st.caption(METHOD)
 
 st.subheader("All runs (click a column to sort)")
 st.dataframe(pd.DataFrame(run_table(runs)), hide_index=True)

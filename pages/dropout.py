@@ -7,7 +7,7 @@ from core.figures import dropout as plots
 from core.lab.concept_runs import DROPOUT_RUNS
 from core.lab.url_state import field_range
 from pages.ui import page_state, run_group
-from pages.ui.runtime import chart, markdown, through_app
+from pages.ui.runtime import chart, markdown, repeats_input, through_app
 
 through_app()  # first: a deep link opens the real app
 
@@ -85,8 +85,9 @@ st.caption(
 
 st.subheader("How much dropout? The seeds disagree")
 markdown("dropout_rates")
+do_seeds = repeats_input("do_seeds")
 if st.button("Run no dropout vs 0.3 vs 0.5 in the Lab", key="do_run"):
-    run_group.queue("do_runs", DROPOUT_RUNS)
+    run_group.queue("do_runs", DROPOUT_RUNS, do_seeds)
 run_group.lab_links(DROPOUT_RUNS)
 run_group.show("do_runs")
 run_group.slips(do.COURSE_SLIPS)

@@ -4,14 +4,14 @@ import pandas as pd
 import streamlit as st
 
 from core.data.course_data import configured_folder
-from core.figures.runs import overlay_figure
+from core.figures.repeats import band_figure
 from core.jobs.contract import TrainingPayload
-from core.lab.presets import PRESETS, duration_text
+from core.lab.presets import PRESETS, default_seeds, duration_text, seed_check
 from core.runs.course_reference import reference_lines
-from core.runs.records import run_table
+from core.runs.repeats import METHOD, group_table, groups_of, seed_label, seeded, verdict
 from pages.ui import page_state
 from pages.ui.run_view import metric_choice
-from pages.ui.runtime import chart, job_manager, owner, submit, through_app
+from pages.ui.runtime import chart, job_manager, new_group, owner, submit, through_app
 
 through_app()  # first: a deep link opens the real app
 
@@ -29,29 +29,53 @@ key = st.selectbox(
 )
 
 preset = PRESETS[key]
-size = st.radio("Size", ("quick", "course size"), horizontal=True, key="ex_size")
-st.caption(duration_text(preset, quick=size == "quick"))
+left, right = st.columns([2, 1])
+size = left.radio("Size", ("quick", "course size"), horizontal=True, key="ex_size")
+quick = size == "quick"
+if st.session_state.get("ex_seeds_for") != (key, quick):  # a new experiment's own default
+    st.session_state.ex_seeds_for = (key, quick)
+    st.session_state.ex_seeds = default_seeds(key, quick)
+seeds = int(
+    right.number_input(
+        "Seeds", 1, 10, step=1, key="ex_seeds",
+        help="Each run once per seed: the chart shows their mean and band, and each setting "
+        "is compared with the first beyond (or within) the seeds' spread.",
+    )
+)  # fmt: skip
+st.caption(duration_text(preset, quick=quick) + (f" Times {seeds} seeds." if seeds > 1 else ""))
 st.info(f"**What to notice:** {preset.notice}")
+if quick and (checked := seed_check(key)):
+    st.caption(
+        "**Checked with 3 seeds at quick size** (`bench/check_presets.py --seeds 3`): " + checked
+    )
 if preset.source:
     st.caption(f"From the course: {preset.source}.")
 groups = st.session_state.setdefault("ex_groups", {})
 if st.button("Run experiment", type="primary", key="ex_run"):
-    submitted = [
-        submit(TrainingPayload(config, configured_folder()), label)
-        for label, config in preset.configs(quick=size == "quick")
-    ]
+    submitted = []
+    for label, config in preset.configs(quick=quick):
+        group = new_group() if seeds > 1 else ""
+        for seed_config in seeded(config, seeds):
+            payload = TrainingPayload(seed_config, configured_folder())
+            submitted.append(submit(payload, seed_label(label, seed_config, seeds), group=group))
     groups[key] = [run_id for run_id in submitted if run_id]
 
 
 def overlay(run_ids: list[str]) -> None:
     jobs = [job for job in (manager.snapshot(me, i) for i in run_ids) if job is not None]
     metric = metric_choice("ex_metric")
-    runs = [(job.label, job.history) for job in jobs]
-    course = reference_lines(list(preset.course))
-    chart(overlay_figure(runs, metric, course), key="ex_overlay")
-    if course:
+    settings = groups_of(jobs)
+    chart(
+        band_figure(settings, metric, course=reference_lines(list(preset.course))), key="ex_overlay"
+    )
+    if preset.course:
         st.caption("Grey lines: the course's own printed runs (assets/course_logs.csv).")
-    st.dataframe(pd.DataFrame(run_table(jobs)), hide_index=True)
+    st.dataframe(pd.DataFrame(group_table(settings)), hide_index=True)
+    if len(settings) > 1 and not any(group.active for group in settings):
+        for other in settings[1:]:
+            result = verdict(settings[0], other)
+            (st.success if result.real else st.info)(result.sentence)
+        st.caption(METHOD)
     for job in jobs:
         if job.status in ("failed", "diverged"):
             st.error(f"{job.label}: {job.reason}")

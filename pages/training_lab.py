@@ -10,16 +10,21 @@ from core.lab.estimate import estimate_text, measured_speed
 from core.lab.keras_snippet import keras_code
 from core.lab.model_summary import shape_problem, summarize
 from core.runs.records import describe, run_table
+from core.runs.repeats import seed_label, seeded
 from pages.ui import run_view
 from pages.ui.data_preview import data_preview, dataset_missing
 from pages.ui.lab_state import share_config
+from pages.ui.run_view import seed_band
 from pages.ui.runtime import (
     chart,
     job_manager,
     markdown,
+    new_group,
     owner,
+    repeats_input,
     resumed,
     run_again,
+    seeds_query,
     submit,
     through_app,
     url_extras,
@@ -34,7 +39,8 @@ manager, me = job_manager(), owner()
 start_config("tl")
 config = training_sidebar()
 share_config(config)
-st.query_params.from_dict({**url_extras(), **config.to_query()})
+seeds = repeats_input("tl_seeds", container=st.sidebar)
+st.query_params.from_dict({**url_extras(), **config.to_query(), **seeds_query(seeds)})
 
 errors = problems(config)
 model_ok = not errors
@@ -56,9 +62,17 @@ if model_ok and (estimate := estimate_text(config, measured_speed(measured))):
 selected = resumed(runs, "tl_run")
 left, middle, right = st.columns([1, 1, 3])
 if left.button("Train", type="primary", disabled=bool(errors), key="tl_train"):
-    run_id = submit(TrainingPayload(config, configured_folder()), describe(config))
-    if run_id:
-        st.session_state.tl_run = selected = run_id
+    group = new_group() if seeds > 1 else ""
+    ids = [
+        submit(
+            TrainingPayload(seed_config, configured_folder()),
+            seed_label(describe(config), seed_config, seeds),
+            group=group,
+        )
+        for seed_config in seeded(config, seeds)
+    ]
+    if ids and ids[0]:
+        st.session_state.tl_run = selected = ids[0]
         runs = manager.jobs(me, TRAINING_TASK)
 current = manager.snapshot(me, selected) if selected else None
 if middle.button("Stop", disabled=not (current and current.active), key="tl_stop"):
@@ -104,6 +118,7 @@ def live_run(run_id: str, was_active: bool) -> None:
         return
     run_view.status_line(job, lambda again: run_again(again, "tl_run"))
     run_view.curves(job, chart, key="live")
+    seed_band(manager.jobs(me, TRAINING_TASK), job, chart, key="live_band")
     if was_active and not job.active:
         st.rerun()  # the run just ended: redraw the whole page with its results
 

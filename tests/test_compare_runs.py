@@ -109,6 +109,8 @@ def test_page_overlays_the_selected_runs():
     assert not at.exception
     assert at.multiselect(key="cr_runs").value == ids[-3:]
     at.multiselect(key="cr_runs").set_value([ids[0], ids[2]]).run()
+    assert at.toggle(key="cr_grouped").value  # equal but for the seed: one setting, a band
+    at.toggle(key="cr_grouped").set_value(False).run()  # one line per run
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
     shown = [t["name"] for t in spec["data"] if t.get("showlegend", True)]
     assert shown == [f"{ids[0]} · run 0", f"{ids[2]} · run 2"]

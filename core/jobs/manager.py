@@ -120,21 +120,25 @@ class JobManager:
         label: str = "",
         *,
         stop_grace: float | None = None,
+        group: str = "",
     ) -> str:
         """Queue a job; returns its id. task is 'module:function' run in a worker.
 
         Raises JobLimitReached when the owner already has the server's cap of active jobs,
-        or when the server's queue is full.
+        or when the server's queue is full. Jobs of one `group` (a setting's seed repeats)
+        count as one job for the cap.
         """
         self._refresh(owner)
         size = self._stored_bytes(owner)
         with self._lock:
             self._touch(owner)
-            self.policy.check_caps(self._book.active_count(owner), len(self._queue))
+            joining = group and any(j.group == group and j.active for j in self._book.owned(owner))
+            if not joining:
+                self.policy.check_caps(self._book.active_count(owner), len(self._queue))
             kept = self._book.owned(owner)
             epochs = getattr(getattr(payload, "config", None), "epochs", 0)
             self.policy.check_quota(len(kept), sum(len(j.history) for j in kept), size, epochs)
-            job = self._book.new(owner, task, label, payload, stop_grace=stop_grace)
+            job = self._book.new(owner, task, label, payload, stop_grace=stop_grace, group=group)
             self._queue.push(owner, job.number)
             self._forget_old(owner)
             self._dispatch()

@@ -46,6 +46,7 @@ class JobRecord:
     revision: int = 0  # the stored row's revision this copy reflects
     stored_server: str = ""  # the server that runs it, for a run read from the store
     delete_when_ended: bool = False  # "Delete all my runs" pressed while it ran
+    group: str = ""  # seed repeats of one setting share it: they count as one job for caps
 
     @property
     def active(self) -> bool:
@@ -117,7 +118,9 @@ class JobBook:
         self._ids.pop((job.owner, job.id), None)
 
     def active_count(self, owner: str) -> int:
-        return sum(j.owner == owner and j.active for j in self._jobs.values())
+        """The owner's queued and running jobs; one setting's seed repeats count once."""
+        active = [j for j in self._jobs.values() if j.owner == owner and j.active]
+        return len({j.group or f"job-{j.number}" for j in active})
 
     def forget_old(self, owner: str, forgettable=lambda job: True) -> None:
         """Drop the owner's oldest ended records beyond keep_per_owner (those `forgettable`)."""

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+import json
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from core.lab.config import TrainingConfig
 from core.lab.estimate import estimate_seconds
@@ -189,3 +192,27 @@ def span(seconds: float) -> str:
     if seconds < 5400:
         return f"about {seconds / 60:.0f} minutes"
     return f"about {seconds / 3600:.1f} hours"
+
+
+SEED_BUDGET_SECONDS = 90  # quick presets get 3 seeds by default when 3 × their time fits
+CHECKS = Path(__file__).resolve().parents[2] / "assets" / "preset_checks.json"
+
+
+def default_seeds(key: str, quick: bool) -> int:
+    """3 seeds for a quick preset whose measured time allows it, else 1."""
+    if quick and QUICK_SECONDS.get(key, SEED_BUDGET_SECONDS) * 3 <= SEED_BUDGET_SECONDS:
+        return 3
+    return 1
+
+
+@functools.cache
+def _checks() -> dict:
+    try:
+        return json.loads(CHECKS.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def seed_check(key: str) -> str:
+    """The 3-seed verdicts measured for a preset (bench/check_presets.py --seeds 3), or ""."""
+    return " ".join(_checks().get(key, {}).get("verdicts", []))

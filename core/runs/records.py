@@ -128,6 +128,7 @@ def run_json(job: JobRecord) -> str:
         "format": FORMAT,
         "id": job.id,
         "label": job.label,
+        "group": job.label.split(" · seed ")[0],  # runs equal but for the seed form a group
         "status": job.status,
         "reason": job.reason,
         "config": config.to_query(),

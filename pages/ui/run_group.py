@@ -6,17 +6,22 @@ import pandas as pd
 import streamlit as st
 
 from core.data.course_data import configured_folder
-from core.figures.runs import overlay_figure
+from core.figures.repeats import band_figure
 from core.jobs.contract import TrainingPayload
 from core.lab.config import TrainingConfig
-from core.runs.records import run_table
+from core.runs.repeats import METHOD, group_table, groups_of, seed_label, seeded, verdict
 from pages.ui.run_view import metric_choice
-from pages.ui.runtime import chart, job_manager, owner, submit
+from pages.ui.runtime import chart, job_manager, new_group, owner, submit
 
 
-def queue(group: str, runs: tuple[tuple[str, TrainingConfig], ...]) -> None:
-    """Submit every run to the job pool; the group remembers their ids for this session."""
-    ids = [submit(TrainingPayload(config, configured_folder()), label) for label, config in runs]
+def queue(group: str, runs: tuple[tuple[str, TrainingConfig], ...], seeds: int = 1) -> None:
+    """Submit every run (once per seed) to the job pool; the group remembers their ids."""
+    ids = []
+    for label, config in runs:
+        repeats = new_group() if seeds > 1 else ""
+        for seed_config in seeded(config, seeds):
+            payload = TrainingPayload(seed_config, configured_folder())
+            ids.append(submit(payload, seed_label(label, seed_config, seeds), group=repeats))
     st.session_state.setdefault("concept_groups", {})[group] = [i for i in ids if i]
 
 
@@ -35,8 +40,14 @@ def _overlay(group: str, run_ids: list[str]) -> None:
     manager, me = job_manager(), owner()
     jobs = [job for job in (manager.snapshot(me, i) for i in run_ids) if job is not None]
     metric = metric_choice(f"{group}_metric")
-    chart(overlay_figure([(j.label, j.history) for j in jobs], metric), key=f"{group}_overlay")
-    st.dataframe(pd.DataFrame(run_table(jobs)), hide_index=True)
+    settings = groups_of(jobs)
+    chart(band_figure(settings, metric), key=f"{group}_overlay")
+    st.dataframe(pd.DataFrame(group_table(settings)), hide_index=True)
+    if len(settings) > 1 and not any(s.active for s in settings):
+        for other in settings[1:]:
+            result = verdict(settings[0], other)
+            (st.success if result.real else st.info)(result.sentence)
+        st.caption(METHOD)
     for job in jobs:
         if job.status in ("failed", "diverged"):
             st.error(f"{job.label}: {job.reason}")

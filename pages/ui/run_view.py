@@ -217,3 +217,18 @@ def metric_choice(key: str) -> str:
     """Which curves to overlay: validation loss (data part) or validation accuracy."""
     names = {"val_data_loss": "loss", "val_accuracy": "accuracy"}
     return st.radio("Metric", tuple(names), horizontal=True, key=key, format_func=names.get)
+
+
+def seed_band(runs: list[JobRecord], job: JobRecord, chart, key: str) -> None:
+    """When the run is one of several seeds of one setting: their mean and band, live."""
+    from core.figures.repeats import band_figure
+    from core.runs.repeats import groups_of, spread_text
+
+    group = next((g for g in groups_of(runs) if job.key in {r.key for r in g.runs}), None)
+    if group is None or group.seeds < 2:
+        return
+    chart(band_figure([group], "val_data_loss"), key=key)
+    st.caption(
+        f"{group.seeds} seeds of this setting; best validation loss "
+        f"{spread_text(group)} (mean ± std over the seeds that finished)."
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+import uuid
 from pathlib import Path
 
 import streamlit as st
@@ -127,6 +128,39 @@ def resumed(jobs, state_key: str) -> str | None:
     if jobs and (jobs[-1].active or jobs[-1].status == "interrupted"):
         return jobs[-1].id
     return None
+
+
+def new_group() -> str:
+    """An id shared by one setting's seed repeats: they count as one job for the caps."""
+    return "group-" + uuid.uuid4().hex[:12]
+
+
+def repeats_input(key: str, default: int = 1, container=None) -> int:
+    """'Seeds' (1–10): each setting runs once per seed; seeded from the URL's `seeds`."""
+    from core.lab.url_state import field_range, from_query
+    from core.runs.repeats import Repeats
+
+    if key not in st.session_state:
+        params = st.query_params.to_dict()
+        read = from_query(Repeats, params)[0].seeds if "seeds" in params else default
+        st.session_state[key] = read
+    low, high = field_range(Repeats, "seeds")
+    return int(
+        (container or st).number_input(
+            "Seeds",
+            low,
+            high,
+            step=1,
+            key=key,
+            help="Run each setting with this many seeds (seed, seed + 1, …): the chart then "
+            "shows their mean with a band, and Compare runs says whether a difference between "
+            "two settings is larger than the seeds' own spread.",
+        )
+    )
+
+
+def seeds_query(seeds: int) -> dict[str, str]:
+    return {"seeds": str(seeds)} if seeds > 1 else {}
 
 
 def markdown(name: str) -> None:

@@ -1,0 +1,95 @@
+"""Seed groups on one chart: each setting's mean curve with its band, the seeds faint on demand."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from core.figures.runs import COURSE_COLOR, COURSE_DASHES, METRICS
+from core.figures.style import TRAIN_DASH, VAL_DASH, layout, run_color
+from core.runs.repeats import Band, Group, band
+
+SPREADS = {"std": "±1 std over seeds", "range": "min–max over seeds"}
+
+
+def _rgba(hex_color: str, alpha: float) -> str:
+    red, green, blue = (int(hex_color[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({red},{green},{blue},{alpha})"
+
+
+def band_figure(
+    groups: list[Group],
+    metric: str = "val_data_loss",
+    spread: str = "std",
+    seeds_shown: bool = False,
+    course: list[tuple[str, list[dict]]] = (),
+) -> go.Figure:
+    """Per group: the validation mean solid with its band, the train mean dashed; each seed's
+    validation curve faint when `seeds_shown`. The legend says how many seeds, the title which
+    spread the band is."""
+    title, train_key = METRICS[metric]
+    fig = go.Figure()
+    for index, (label, history) in enumerate(course):  # the course's printed runs, grey
+        fig.add_scatter(
+            x=[h["epoch"] for h in history],
+            y=[h.get(metric) for h in history],
+            name=label,
+            line={"color": COURSE_COLOR, "dash": COURSE_DASHES[index % 3], "width": 2},
+            mode="lines+markers",
+            marker={"size": 4},
+        )
+    for index, group in enumerate(groups):
+        label, histories = group.label, [job.history for job in group.runs]
+        val, train = band(histories, metric), band(histories, train_key)
+        color = run_color(index)
+        seeds = max(val.count, default=0)
+        name = f"{label} (mean of {seeds} seed{'s' if seeds != 1 else ''})"
+        if seeds > 1:
+            low, high = _edges(val, spread)
+            fig.add_scatter(
+                x=val.epochs + val.epochs[::-1],
+                y=high + low[::-1],
+                fill="toself",
+                fillcolor=_rgba(color, 0.18),
+                line={"width": 0},
+                hoverinfo="skip",
+                name=f"{label}: {SPREADS[spread]}",
+                legendgroup=label,
+                showlegend=False,
+            )
+        if seeds_shown:
+            for history in histories:
+                fig.add_scatter(
+                    x=[h["epoch"] for h in history],
+                    y=[h.get(metric) for h in history],
+                    line={"color": _rgba(color, 0.35), "width": 1},
+                    name=f"{label} (one seed)",
+                    legendgroup=label,
+                    showlegend=False,
+                )
+        fig.add_scatter(
+            x=val.epochs,
+            y=val.mean,
+            name=name,
+            line={"color": color, "dash": VAL_DASH, "width": 3},
+            legendgroup=label,
+        )
+        if train.epochs:
+            fig.add_scatter(
+                x=train.epochs,
+                y=train.mean,
+                name=f"{label} (train mean)",
+                line={"color": color, "dash": TRAIN_DASH, "width": 1},
+                legendgroup=label,
+                showlegend=False,
+            )
+    heading = f"{title}: mean over seeds (solid), band = {SPREADS[spread]}, dashed = train"
+    return layout(fig, heading, "epoch", title, height=440)
+
+
+def _edges(band: Band, spread: str) -> tuple[list[float], list[float]]:
+    if spread == "range":
+        return band.low, band.high
+    return (
+        [m - s for m, s in zip(band.mean, band.std, strict=True)],
+        [m + s for m, s in zip(band.mean, band.std, strict=True)],
+    )
