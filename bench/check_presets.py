@@ -43,15 +43,14 @@ def main() -> None:
     print("|---|---|---|---|---|")
     for key in args.presets.split(","):
         clicked = time.time()
-        ids = [
-            (
-                seed_label(label, seeded_config, args.seeds),
-                manager.submit(
-                    "bench", TRAINING_TASK, TrainingPayload(seeded_config, args.data_dir)
-                ),
-            )
+        runs = [
+            (seed_label(label, seeded_config, args.seeds), seeded_config)
             for label, c in PRESETS[key].configs(quick=True)
             for seeded_config in seeded(c, args.seeds)
+        ]
+        ids = [
+            (name, manager.submit("bench", TRAINING_TASK, TrainingPayload(c, args.data_dir), name))
+            for name, c in runs
         ]
         jobs = [(label, manager.wait("bench", job_id, 3600)) for label, job_id in ids]
         for label, job in jobs:

@@ -123,7 +123,15 @@ if st.toggle(
     )
     faint = right.checkbox("Show each seed (faint)", key="cr_seeds_shown")
     chart(band_figure(groups, metric, spread, faint), key="cr_bands")
-    st.dataframe(pd.DataFrame(group_table(groups)), hide_index=True)
+    table = pd.DataFrame(group_table(groups))
+    st.dataframe(table, hide_index=True)
+    st.download_button(
+        "Settings, mean ± std over seeds (CSV)",
+        table.to_csv(index=False),
+        "settings.csv",
+        "text/csv",
+        key="cr_groups_csv",
+    )
 else:
     overlay = overlay_figure(
         [(labels[job.id], job.history) for job in selected], metric, reference_lines(course)

@@ -1,6 +1,5 @@
 """Lecture experiments: one click queues the course's comparison runs and overlays them live."""
 
-import pandas as pd
 import streamlit as st
 
 from core.data.course_data import configured_folder
@@ -8,8 +7,9 @@ from core.figures.repeats import band_figure
 from core.jobs.contract import TrainingPayload
 from core.lab.presets import PRESETS, default_seeds, duration_text, seed_check
 from core.runs.course_reference import reference_lines
-from core.runs.repeats import METHOD, group_table, groups_of, seed_label, seeded, verdict
+from core.runs.repeats import groups_of, seed_label, seeded
 from pages.ui import page_state
+from pages.ui.run_group import settings_table
 from pages.ui.run_view import metric_choice
 from pages.ui.runtime import chart, job_manager, new_group, owner, submit, through_app
 
@@ -70,15 +70,7 @@ def overlay(run_ids: list[str]) -> None:
     )
     if preset.course:
         st.caption("Grey lines: the course's own printed runs (assets/course_logs.csv).")
-    st.dataframe(pd.DataFrame(group_table(settings)), hide_index=True)
-    if len(settings) > 1 and not any(group.active for group in settings):
-        for other in settings[1:]:
-            result = verdict(settings[0], other)
-            (st.success if result.real else st.info)(result.sentence)
-        st.caption(METHOD)
-    for job in jobs:
-        if job.status in ("failed", "diverged"):
-            st.error(f"{job.label}: {job.reason}")
+    settings_table(settings, jobs)
 
 
 if key in groups:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from core.figures.runs import COURSE_COLOR, COURSE_DASHES, METRICS
+from core.figures.runs import METRICS, add_course_lines
 from core.figures.style import TRAIN_DASH, VAL_DASH, layout, run_color
 from core.runs.repeats import Band, Group, band
 
@@ -28,15 +28,7 @@ def band_figure(
     spread the band is."""
     title, train_key = METRICS[metric]
     fig = go.Figure()
-    for index, (label, history) in enumerate(course):  # the course's printed runs, grey
-        fig.add_scatter(
-            x=[h["epoch"] for h in history],
-            y=[h.get(metric) for h in history],
-            name=label,
-            line={"color": COURSE_COLOR, "dash": COURSE_DASHES[index % 3], "width": 2},
-            mode="lines+markers",
-            marker={"size": 4},
-        )
+    add_course_lines(fig, course, metric)
     for index, group in enumerate(groups):
         label, histories = group.label, [job.history for job in group.runs]
         val, train = band(histories, metric), band(histories, train_key)

@@ -222,15 +222,8 @@ COURSE_COLOR = "rgba(110, 110, 110, 0.85)"
 COURSE_DASHES = ("dot", "dashdot", "longdash")  # grey lines told apart by their pattern
 
 
-def overlay_figure(
-    runs: list[tuple[str, list[dict]]],
-    metric: str = "val_data_loss",
-    course: list[tuple[str, list[dict]]] = (),
-) -> go.Figure:
-    """Several runs on one chart: one color per run, validation solid, train dashed; the
-    course's own logs (if given) as grey dotted lines, so a run sits beside the lecture's."""
-    title, train_key = METRICS[metric]
-    fig = go.Figure()
+def add_course_lines(fig: go.Figure, course: list[tuple[str, list[dict]]], metric: str) -> None:
+    """The course's own printed runs, grey, told apart by their dash pattern."""
     for index, (label, history) in enumerate(course):
         fig.add_scatter(
             x=[h["epoch"] for h in history],
@@ -240,6 +233,18 @@ def overlay_figure(
             mode="lines+markers",
             marker={"size": 4},
         )
+
+
+def overlay_figure(
+    runs: list[tuple[str, list[dict]]],
+    metric: str = "val_data_loss",
+    course: list[tuple[str, list[dict]]] = (),
+) -> go.Figure:
+    """Several runs on one chart: one color per run, validation solid, train dashed; the
+    course's own logs (if given) as grey dotted lines, so a run sits beside the lecture's."""
+    title, train_key = METRICS[metric]
+    fig = go.Figure()
+    add_course_lines(fig, course, metric)
     for index, (label, history) in enumerate(runs):
         epochs = [h["epoch"] for h in history]
         color = run_color(index)

@@ -9,7 +9,15 @@ from core.data.course_data import configured_folder
 from core.figures.repeats import band_figure
 from core.jobs.contract import TrainingPayload
 from core.lab.config import TrainingConfig
-from core.runs.repeats import METHOD, group_table, groups_of, seed_label, seeded, verdict
+from core.runs.repeats import (
+    METHOD,
+    Group,
+    group_table,
+    groups_of,
+    seed_label,
+    seeded,
+    verdict,
+)
 from pages.ui.run_view import metric_choice
 from pages.ui.runtime import chart, job_manager, new_group, owner, submit
 
@@ -42,6 +50,11 @@ def _overlay(group: str, run_ids: list[str]) -> None:
     metric = metric_choice(f"{group}_metric")
     settings = groups_of(jobs)
     chart(band_figure(settings, metric), key=f"{group}_overlay")
+    settings_table(settings, jobs)
+
+
+def settings_table(settings: list[Group], jobs: list) -> None:
+    """Each setting's mean ± std over its seeds; once all ended, each against the first."""
     st.dataframe(pd.DataFrame(group_table(settings)), hide_index=True)
     if len(settings) > 1 and not any(s.active for s in settings):
         for other in settings[1:]:
