@@ -199,10 +199,13 @@ CHECKS = Path(__file__).resolve().parents[2] / "assets" / "preset_checks.json"
 
 
 def default_seeds(key: str, quick: bool) -> int:
-    """3 seeds for a quick preset whose measured time allows it, else 1."""
-    if quick and QUICK_SECONDS.get(key, SEED_BUDGET_SECONDS) * 3 <= SEED_BUDGET_SECONDS:
-        return 3
-    return 1
+    """3 seeds for a quick preset whose 3-seed run was measured within the budget (else
+    estimated as 3 × its one-seed time), 1 otherwise."""
+    if not quick:
+        return 1
+    measured = _checks().get(key, {}).get("seconds")
+    three = measured if measured else QUICK_SECONDS.get(key, SEED_BUDGET_SECONDS) * 3
+    return 3 if three <= SEED_BUDGET_SECONDS else 1
 
 
 @functools.cache
@@ -213,6 +216,6 @@ def _checks() -> dict:
         return {}
 
 
-def seed_check(key: str) -> str:
-    """The 3-seed verdicts measured for a preset (bench/check_presets.py --seeds 3), or ""."""
-    return " ".join(_checks().get(key, {}).get("verdicts", []))
+def seed_check(key: str) -> list[str]:
+    """The 3-seed verdicts measured for a preset (bench/check_presets.py --seeds 3)."""
+    return list(_checks().get(key, {}).get("verdicts", []))
