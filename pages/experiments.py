@@ -5,7 +5,7 @@ import streamlit as st
 from core.data.course_data import configured_folder
 from core.figures.repeats import band_figure
 from core.jobs.contract import TrainingPayload
-from core.lab.presets import PRESETS, default_seeds, duration_text, seed_check
+from core.lab.presets import PRESETS, default_seeds, duration_text, seed_check, seeds_text
 from core.runs.course_reference import reference_lines
 from core.runs.repeats import METHOD, groups_of, seed_label, seeded
 from pages.ui import page_state
@@ -42,7 +42,7 @@ seeds = int(
         "is compared with the first beyond (or within) the seeds' spread.",
     )
 )  # fmt: skip
-st.caption(duration_text(preset, quick=quick) + (f" Times {seeds} seeds." if seeds > 1 else ""))
+st.caption(duration_text(preset, quick=quick) + seeds_text(key, seeds, quick))
 st.info(f"**What to notice:** {preset.notice}")
 if quick and (checked := seed_check(key)):
     with st.expander("Does it hold beyond seed noise? Measured with 3 seeds at quick size"):

@@ -79,7 +79,8 @@ def test_quick_preset_overlay(app_url):
         main.get_by_role("button", name="Run experiment").click()
         page.wait_for_function(
             """() => [...document.querySelectorAll('[data-testid=stMain] .js-plotly-plot')]
-                 .some(p => p.data?.length === 6 && p.data.every(t => t.x.length >= 30))""",
+                 .some(p => p.data?.length === 9 && p.data  // 3 settings: band, mean, train
+                   .filter(t => t.fill !== 'toself').every(t => t.x.length >= 30))""",
             timeout=150_000,
         )
         page.wait_for_timeout(1500)

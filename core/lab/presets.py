@@ -219,3 +219,11 @@ def _checks() -> dict:
 def seed_check(key: str) -> list[str]:
     """The 3-seed verdicts measured for a preset (bench/check_presets.py --seeds 3)."""
     return list(_checks().get(key, {}).get("verdicts", []))
+
+
+def seeds_text(key: str, seeds: int, quick: bool) -> str:
+    """How long the preset takes with `seeds` seeds: measured for 3 at quick size, else scaled."""
+    measured = _checks().get(key, {}).get("seconds")
+    if quick and seeds == 3 and measured:
+        return f" With 3 seeds: {span(measured)}, measured."
+    return f" With {seeds} seeds: about {seeds}× as long." if seeds > 1 else ""
