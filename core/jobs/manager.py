@@ -89,7 +89,7 @@ class JobManager:
         self.save_seconds = save_seconds
         self.keep_days = keep_days
         self.store_bytes = store_bytes
-        self._saver = Saver(store, server) if store is not None else None
+        self._saver = Saver(store) if store is not None else None
         self._synced: dict[str, float] = {}  # learner -> when their runs were last read
         self._load_notices: dict[str, list[str]] = {}
         self._timers = {"beat": 0.0, "retry": 0.0, "cleanup": 0.0}

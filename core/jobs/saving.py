@@ -20,6 +20,7 @@ class Store(Protocol):
     """What the manager needs of a run store (core.store.run_store.RunStore is one)."""
 
     problem: str
+    notices: list[str]
     generation: int
 
     @property
@@ -30,6 +31,8 @@ class Store(Protocol):
     def load(self, owner: str, keys=None) -> tuple[list[JobRecord], list[str]]: ...
     def revisions(self, owner: str) -> dict[str, int] | None: ...
     def delete(self, owner: str, keys) -> int: ...
+    def usage(self, owner: str | None = None): ...
+    def cleanup(self, keep_days: float, total_bytes: int | None = None) -> int: ...
     def beat(self) -> None: ...
     def open(self) -> bool: ...
 
@@ -57,9 +60,8 @@ class Change:
 class Saver:
     """Tracks written and pending state per record; not thread-safe (the manager's lock)."""
 
-    def __init__(self, store: Store, server: str) -> None:
+    def __init__(self, store: Store) -> None:
         self.store = store
-        self.server = server
         self.generation = store.generation
         self._written: dict[str, Written] = {}  # key -> what the store has
         self._dirty: dict[str, JobRecord] = {}  # key -> record with unwritten changes
