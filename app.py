@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from pages.ui.controls import controls
 from pages.ui.runtime import (
     apply_presentation_css,
     heartbeat,
@@ -43,7 +44,7 @@ PAGES = {
 st.session_state.app_ran = True  # pages.ui.runtime.through_app: the real navigation ran
 job_manager()  # start the workers now, so TensorFlow is loaded before the first Train click
 seed_presentation()  # a link with present=1 opens in presentation mode
-st.sidebar.toggle(
+controls(st.sidebar).toggle(
     "Presentation mode",
     key="presentation",
     help="Larger fonts and figure text, for projectors and screenshots.",

@@ -9,6 +9,7 @@ from core.concepts import backprop as bp
 from core.figures.backprop import error_figure, network_figure
 from core.lab.url_state import field_problems, field_range
 from pages.ui import page_state
+from pages.ui.controls import controls
 from pages.ui.runtime import chart, markdown, through_app
 
 through_app()  # first: a deep link opens the real app
@@ -17,7 +18,7 @@ st.title("Backpropagation, step by step")
 markdown("backprop")
 page_state.start("bp", bp.BackpropConfig)
 
-sb = st.sidebar
+sb = controls(st.sidebar)
 sb.header("Example")
 c1, c2 = sb.columns(2)
 c1.number_input("x1", *field_range(bp.BackpropConfig, "x1"), step=0.05, format="%.4f", key="bp_x1")
@@ -67,7 +68,7 @@ def go_to(number: int) -> None:
     st.session_state.bp_step = number
 
 
-b1, b2, b3, b4 = st.columns([1, 1, 1, 3])
+b1, b2, b3, b4 = controls().columns([1, 1, 1, 3])
 b1.button("Previous", disabled=step == 0, key="bp_prev", on_click=go_to, args=(step,))
 b2.button(
     "Next", type="primary", disabled=step == last, key="bp_next", on_click=go_to, args=(step + 2,)
@@ -125,7 +126,7 @@ if config == dataclasses.replace(bp.BackpropConfig(), step=step + 1):
 
 train_tab, check_tab = st.tabs(["Train N iterations", "Gradient check"])
 with train_tab:
-    iterations = st.slider(
+    iterations = controls().slider(
         "Iterations", *field_range(bp.BackpropConfig, "iterations"), key="bp_iterations"
     )
     rows = bp.train(config, iterations)

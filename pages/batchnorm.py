@@ -7,6 +7,7 @@ from core.figures import batchnorm as plots
 from core.lab.concept_runs import BN_RUNS
 from core.lab.url_state import field_range
 from pages.ui import page_state, run_group
+from pages.ui.controls import controls
 from pages.ui.runtime import chart, markdown, repeats_input, through_app
 
 through_app()  # first: a deep link opens the real app
@@ -15,7 +16,7 @@ st.title("Batch normalization")
 markdown("batchnorm_intro")
 page_state.start("bn", bn.BatchNormConfig)
 
-sb = st.sidebar
+sb = controls(st.sidebar)
 sb.header("Mini-batch")
 sb.slider("Batch size", *field_range(bn.BatchNormConfig, "batch_size"), key="bn_batch_size")
 sb.slider("Unit shown", *field_range(bn.BatchNormConfig, "unit"), key="bn_unit")
@@ -31,7 +32,7 @@ sb.slider(
 )
 sb.slider("Training batches seen", *field_range(bn.BatchNormConfig, "batches"), key="bn_batches")
 
-c1, c2 = st.columns(2)
+c1, c2 = controls().columns(2)
 c1.slider(
     "γ (scale, learned)", *field_range(bn.BatchNormConfig, "gamma"), step=0.05, key="bn_gamma"
 )
@@ -43,7 +44,7 @@ z = bn.pre_activations(config, 0)
 normalized, mean, var = bn.normalize(z)
 out = config.gamma * normalized + config.beta
 u = config.unit
-m1, m2, m3, m4 = st.columns(4)
+m1, m2, m3, m4 = controls().columns(4)
 m1.metric(f"batch mean μ_B (unit {u})", f"{mean[u]:.3f}")
 m2.metric("batch variance σ²_B", f"{var[u]:.3f}")
 m3.metric("mean after BN", f"{round(out[:, u].mean(), 3) + 0.0:.3f}", help="= β")

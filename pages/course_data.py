@@ -12,6 +12,7 @@ from core.figures.runs import images_grid_figure
 from core.figures.splits import split_figure
 from core.lab.url_state import field_range
 from pages.ui import page_state
+from pages.ui.controls import controls
 from pages.ui.runtime import chart, markdown
 
 
@@ -23,7 +24,7 @@ def walkthrough(kind: str, arguments: tuple) -> dict:
 st.title("Course data")
 markdown("course_data_intro")
 page_state.start("cd", DataView)
-sb = st.sidebar
+sb = controls(st.sidebar)
 sb.selectbox("Dataset", COURSE_SETS, key="cd_dataset", format_func=lambda n: DATASETS[n].title)
 sb.number_input("Example index", *field_range(DataView, "index"), key="cd_index")
 if st.session_state.cd_dataset == "imdb":
@@ -66,13 +67,13 @@ with examples:
             st.caption(f"Pixel values from {shown['range'][0]} to {shown['range'][1]}.")
 
 with splits:
-    c1, c2 = st.columns(2)
+    c1, c2 = controls().columns(2)
     c1.slider("Validation fraction", *field_range(DataView, "val_fraction"), key="cd_val_fraction")
     c2.number_input("Seed (random holdout)", *field_range(DataView, "seed"), key="cd_seed")
     roles, rows = holdout_map(view, TRAINING_SIZES[view.dataset])
     chart(split_figure(roles, rows, "Holdout: which training examples validate"), key="cd_hold")
     st.caption("The official test set is separate and never trained on.")
-    c1, c2, c3 = st.columns(3)
+    c1, c2, c3 = controls().columns(3)
     c1.number_input("Reduced size", *field_range(DataView, "size"), step=100, key="cd_size")
     c2.slider("Folds k", *field_range(DataView, "k"), key="cd_k")
     c3.slider("Repetitions P", *field_range(DataView, "repeats"), key="cd_repeats")

@@ -7,6 +7,7 @@ from core.figures import dropout as plots
 from core.lab.concept_runs import DROPOUT_RUNS
 from core.lab.url_state import field_range
 from pages.ui import page_state, run_group
+from pages.ui.controls import controls
 from pages.ui.runtime import chart, markdown, repeats_input, through_app
 
 through_app()  # first: a deep link opens the real app
@@ -15,7 +16,7 @@ st.title("Dropout: a different network on every forward pass")
 markdown("dropout_intro")
 page_state.start("do", do.DropoutConfig)
 
-sb = st.sidebar
+sb = controls(st.sidebar)
 sb.header("Dropout")
 sb.slider(
     "Dropout rate p (hidden layers)",
@@ -43,7 +44,7 @@ def next_pass(step: int) -> None:
     st.session_state.do_passes = max(1, st.session_state.do_passes + step)
 
 
-b1, b2, b3 = st.columns([1, 1, 4])
+b1, b2, b3 = controls().columns([1, 1, 4])
 b1.button("Forward pass", type="primary", key="do_forward", on_click=next_pass, args=(1,))
 b2.button("Reset", key="do_reset", on_click=next_pass, args=(-(10**9),))
 config = page_state.read("do", do.DropoutConfig)
@@ -60,7 +61,7 @@ st.caption(
 
 mean, std = do.expected_dropped(64, config.rate)
 dropped = int((~view.masks[2]).sum())
-c1, c2, c3 = st.columns(3)
+c1, c2, c3 = controls().columns(3)
 c1.metric("Dropped in hidden 2 (64 units), this pass", dropped)
 c2.metric("Expected: 64 · p", f"{mean:.1f} ± {std:.1f}")
 c3.metric("Dropped in hidden 1 (128 units)", int((~view.masks[1]).sum()))

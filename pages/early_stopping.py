@@ -6,6 +6,7 @@ from core.concepts import early_stopping as es
 from core.figures.early_stopping import stopping_figure
 from core.lab.url_state import field_range
 from pages.ui import page_state, run_group
+from pages.ui.controls import controls
 from pages.ui.runtime import chart, markdown, through_app
 
 through_app()  # first: a deep link opens the real app
@@ -14,7 +15,7 @@ st.title("Early stopping")
 markdown("early_stopping_intro")
 page_state.start("es", es.StoppingConfig)
 
-c1, c2, c3 = st.columns(3)
+c1, c2, c3 = controls().columns(3)
 c1.slider("Patience (epochs)", *field_range(es.StoppingConfig, "patience"), key="es_patience")
 c2.number_input(
     "min_delta",
@@ -25,10 +26,12 @@ c2.number_input(
 )
 c3.checkbox("restore_best_weights", key="es_restore_best")
 st.sidebar.header("Validation curve")
-st.sidebar.slider(
+controls(st.sidebar).slider(
     "Noise", *field_range(es.StoppingConfig, "noise"), step=0.0001, format="%.4f", key="es_noise"
 )
-st.sidebar.number_input("Seed", *field_range(es.StoppingConfig, "seed"), step=1, key="es_seed")
+controls(st.sidebar).number_input(
+    "Seed", *field_range(es.StoppingConfig, "seed"), step=1, key="es_seed"
+)
 config = page_state.read("es", es.StoppingConfig)
 page_state.save("es", config)
 

@@ -9,6 +9,7 @@ from core.lab.presets import PRESETS, default_seeds, duration_text, seed_check, 
 from core.runs.course_reference import reference_lines
 from core.runs.repeats import METHOD, groups_of, seed_label, seeded
 from pages.ui import page_state
+from pages.ui.controls import controls
 from pages.ui.run_group import settings_table
 from pages.ui.run_view import metric_choice
 from pages.ui.runtime import chart, job_manager, new_group, owner, submit, through_app
@@ -24,12 +25,12 @@ st.markdown(
     "**course size** reproduces the lecture."
 )
 manager, me = job_manager(), owner()
-key = st.selectbox(
+key = controls().selectbox(
     "Experiment", list(PRESETS), format_func=lambda k: PRESETS[k].title, key="ex_preset"
 )
 
 preset = PRESETS[key]
-left, right = st.columns([2, 1])
+left, right = controls().columns([2, 1])
 size = left.radio("Size", ("quick", "course size"), horizontal=True, key="ex_size")
 quick = size == "quick"
 if st.session_state.get("ex_seeds_for") != (key, quick):  # a new experiment's own default

@@ -16,6 +16,7 @@ from core.lab.kfold import (
 )
 from core.runs.records import describe
 from pages.ui import page_state, run_view
+from pages.ui.controls import controls
 from pages.ui.lab_state import adopt_config, share_config
 from pages.ui.runtime import (
     chart,
@@ -45,7 +46,7 @@ def use_setup(config, settings) -> None:
 start_config("kf_model", fallback=DEMO_CONFIG)
 page_state.start("kf", KFoldSettings)
 markdown("kfold_intro")
-left, right = st.columns(2)
+left, right = controls().columns(2)
 left.button(
     "Offline demo: noisy moons, 240 examples",
     on_click=use_setup,
@@ -58,7 +59,7 @@ right.button(
     args=(COURSE_CONFIG, COURSE_SETTINGS),
     key="kf_course",
 )
-c1, c2, c3 = st.columns(3)
+c1, c2, c3 = controls().columns(3)
 c1.number_input(
     "Reduced training-set size",
     20,
@@ -85,7 +86,7 @@ for error in errors:
     st.error(error)
 
 selected = resumed(manager.jobs(me, KFOLD_TASK), "kf_run")
-b1, b2, _ = st.columns([1, 1, 3])
+b1, b2, _ = controls().columns([1, 1, 3])
 if b1.button("Run K-fold", type="primary", disabled=bool(errors), key="kf_start"):
     payload = KFoldPayload(config, settings, configured_folder())
     label = f"{settings.k}-fold × {settings.repeats} · {describe(config)}"
@@ -130,7 +131,7 @@ def results(job) -> None:
         ("final model: test loss", f"{test['data_loss']:.4f}", ""),
     )
     for row in (shown[:3], shown[3:]):
-        for column, (label, value, delta) in zip(st.columns(3), row, strict=True):
+        for column, (label, value, delta) in zip(controls().columns(3), row, strict=True):
             column.metric(label, value, delta=delta or None, delta_color="off", delta_arrow="off")
     chart(final_model_figure(job.history), key="kf_final")
     st.caption(

@@ -6,6 +6,7 @@ from core.concepts import penalties as pen
 from core.figures import penalties as plots
 from core.lab.url_state import field_range
 from pages.ui import page_state, run_group
+from pages.ui.controls import controls
 from pages.ui.runtime import chart, markdown, through_app
 
 through_app()  # first: a deep link opens the real app
@@ -14,7 +15,7 @@ st.title("L1 vs L2 penalties")
 markdown("l1_l2_intro")
 page_state.start("pen", pen.PenaltyConfig)
 
-sb = st.sidebar
+sb = controls(st.sidebar)
 sb.header("Problem")
 sb.slider(
     "Feature correlation",
@@ -25,7 +26,7 @@ sb.slider(
 sb.slider("Noise", *field_range(pen.PenaltyConfig, "noise"), step=0.1, key="pen_noise")
 sb.number_input("Seed", *field_range(pen.PenaltyConfig, "seed"), step=1, key="pen_seed")
 
-st.slider(
+controls().slider(
     "log₁₀ λ (penalty strength)",
     *field_range(pen.PenaltyConfig, "log_lam"),
     step=0.05,
@@ -39,7 +40,7 @@ path = pen.paths(X, y, pen.LAMS)
 w_l1, w_l2 = pen.lasso(X, y, config.lam), pen.ridge(X, y, config.lam)
 w_ls = pen.least_squares(X, y)
 chart(plots.contour_figure(X, y, config.lam, path), key="pen_contours")
-c1, c2, c3 = st.columns(3)
+c1, c2, c3 = controls().columns(3)
 c1.metric("no penalty", f"({w_ls[0]:.3f}, {w_ls[1]:.3f})")
 c2.metric("L1 optimum", f"({w_l1[0]:.3f}, {w_l1[1]:.3f})")
 c3.metric("L2 optimum", f"({w_l2[0]:.3f}, {w_l2[1]:.3f})")

@@ -8,6 +8,7 @@ from core.concepts import polynomial as poly
 from core.figures import polynomial as plots
 from core.lab.url_state import field_range
 from pages.ui import page_state
+from pages.ui.controls import controls
 from pages.ui.runtime import chart, markdown, through_app
 
 through_app()  # first: a deep link opens the real app
@@ -20,7 +21,7 @@ st.session_state.setdefault("poly_log_alpha", min(2.0, max(-8.0, log_alpha)))
 log_lasso = math.log10(start.lasso_alpha) if start.lasso_alpha > 0 else -7.0
 st.session_state.setdefault("poly_log_lasso", min(0.0, max(-7.0, log_lasso)))
 
-sb = st.sidebar
+sb = controls(st.sidebar)
 sb.header("Data")
 sb.radio("Curve", list(poly.CURVES), key="poly_curve", format_func=lambda c: poly.CURVES[c][0])
 sb.slider("Training samples", *field_range(poly.PolyConfig, "n_samples"), key="poly_n_samples")
@@ -28,7 +29,7 @@ sb.slider("Noise (std)", *field_range(poly.PolyConfig, "noise"), step=0.01, key=
 sb.number_input("Seed", *field_range(poly.PolyConfig, "seed"), step=1, key="poly_seed")
 sb.slider("Cross-validation folds k", *field_range(poly.PolyConfig, "folds"), key="poly_folds")
 
-st.slider("Polynomial degree", *field_range(poly.PolyConfig, "degree"), key="poly_degree")
+controls().slider("Polynomial degree", *field_range(poly.PolyConfig, "degree"), key="poly_degree")
 config = page_state.read("poly", poly.PolyConfig)
 data = poly.make_data(config)
 chart(
@@ -55,7 +56,7 @@ if folds < config.folds:
 markdown("polynomial_ucurve")
 
 st.subheader("Regularization tames a high-degree fit")
-c1, c2, c3, c4 = st.columns(4)
+c1, c2, c3, c4 = controls().columns(4)
 c1.radio(
     "Penalty",
     poly.PENALTIES,
@@ -81,7 +82,7 @@ page_state.save("poly", config)
 degree = config.overfit_degree
 plain = poly.fit(data.x_train, data.y_train, degree)
 tamed = poly.fit(data.x_train, data.y_train, degree, config.penalty, config.penalty_alpha)
-left, right = st.columns(2)
+left, right = controls().columns(2)
 with left:
     chart(plots.fit_figure(data, plain, config.curve), key="poly_plain")
 with right:

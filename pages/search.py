@@ -21,6 +21,7 @@ from core.lab.search import (
     trials_table,
 )
 from pages.ui import page_state, run_view
+from pages.ui.controls import controls
 from pages.ui.lab_state import open_in_lab
 from pages.ui.runtime import (
     chart,
@@ -45,12 +46,12 @@ markdown("search_intro")
 
 def pair(label: str, low: str, high: str, lo, hi, **options) -> None:
     st.sidebar.caption(label)
-    c1, c2 = st.sidebar.columns(2)
+    c1, c2 = controls(st.sidebar).columns(2)
     c1.number_input("from", lo, hi, key=f"se_{low}", **options)
     c2.number_input("to", lo, hi, key=f"se_{high}", **options)
 
 
-sb = st.sidebar
+sb = controls(st.sidebar)
 sb.header("Data")
 sb.selectbox("Dataset", list(DATASETS), key="se_dataset", format_func=lambda n: DATASETS[n].title)
 sb.number_input("Training subset (0 = all)", 0, 100_000, step=100, key="se_train_subset")
@@ -99,7 +100,7 @@ for error in errors:
     st.error(error)
 
 selected = resumed(manager.jobs(me, SEARCH_TASK), "se_run")
-b1, b2, _ = st.columns([1, 1, 2])
+b1, b2, _ = controls().columns([1, 1, 2])
 if b1.button("Start search", type="primary", disabled=bool(errors), key="se_start"):
     label = f"{space.trials} {space.sampler.upper()} trials on {space.dataset}"
     payload = SearchPayload(space, configured_folder())

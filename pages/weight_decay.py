@@ -7,6 +7,7 @@ from core.concepts import weight_decay as wd
 from core.figures import weight_decay as plots
 from core.lab.url_state import field_range
 from pages.ui import page_state
+from pages.ui.controls import controls
 from pages.ui.runtime import chart, markdown, through_app
 
 through_app()  # first: a deep link opens the real app
@@ -15,7 +16,7 @@ st.title("Weight decay vs L2")
 markdown("weight_decay_intro")
 page_state.start("wd", wd.DecayConfig)
 
-c1, c2, c3 = st.columns(3)
+c1, c2, c3 = controls().columns(3)
 c1.slider("Weight decay λ", *field_range(wd.DecayConfig, "decay"), step=0.01, key="wd_decay")
 c2.slider(
     "Learning rate η",

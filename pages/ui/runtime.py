@@ -32,6 +32,9 @@ def through_app() -> None:
         PagesManager.uses_pages_directory = False
         if not st.session_state.get("app_ran"):
             st.rerun()
+    from pages.ui.controls import flags_caption
+
+    flags_caption()  # a mission's link says which controls it hides or locks
 
 
 @st.cache_resource(show_spinner=False)
@@ -145,8 +148,10 @@ def repeats_input(key: str, default: int = 1, container=None) -> int:
         read = from_query(Repeats, params)[0].seeds if "seeds" in params else default
         st.session_state[key] = read
     low, high = field_range(Repeats, "seeds")
+    from pages.ui.controls import controls
+
     return int(
-        (container or st).number_input(
+        controls(container or st).number_input(
             "Seeds",
             low,
             high,
@@ -173,8 +178,11 @@ def presentation_mode() -> bool:
 
 
 def url_extras() -> dict[str, str]:
-    """App-wide settings every page's URL keeps: presentation mode (`present=1`)."""
-    return {"present": "1"} if presentation_mode() else {}
+    """App-wide settings every page's URL keeps: presentation mode (`present=1`) and the
+    controls a mission's link hides or locks (`<key>_hide=1`, `<key>_lock=1`)."""
+    from pages.ui.controls import flags
+
+    return {**({"present": "1"} if presentation_mode() else {}), **flags().to_query()}
 
 
 def seed_presentation() -> None:
