@@ -3,6 +3,7 @@
 import dataclasses
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from core.lab.config import TrainingConfig
 from core.lab.controls import (
@@ -15,21 +16,12 @@ from core.lab.controls import (
     page_url_keys,
     url_keys,
 )
-from pages.ui.controls import PREFIXES, RENAMED, url_key
+from pages.ui.controls import PREFIXES, RENAMED, WIDGETS, url_key
 from pages.ui.lab_state import SCALARS
 from tests.apptest_pages import open_page
 
-WIDGET_LISTS = (
-    "slider",
-    "select_slider",
-    "number_input",
-    "selectbox",
-    "multiselect",
-    "checkbox",
-    "toggle",
-    "radio",
-    "text_input",
-)
+# the widget kinds the wrapper controls that AppTest lists
+WIDGET_LISTS = [name for name in sorted(WIDGETS) if hasattr(AppTest, name)]
 PAGE_PREFIX = {page: prefix for prefix, page in PREFIXES.items()}
 LAB_WIDGETS = [
     *SCALARS,
