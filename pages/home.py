@@ -17,6 +17,7 @@ LINKS = {
     ],
     "Train": [
         ("pages/experiments.py", "Lecture experiments", "the course's comparisons, one click each"),
+        ("pages/course_data.py", "Course data", "the notebooks' data: reviews, images, splits"),
         ("pages/compare_runs.py", "Compare runs", "overlay, sort, download and import runs"),
     ],
     "Validate and tune": [

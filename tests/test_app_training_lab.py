@@ -1,7 +1,9 @@
 """AppTest: the Training Lab renders, Train starts a real job, the chart then holds the epochs."""
 
 import json
+import re
 import time
+from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
@@ -114,7 +116,12 @@ def test_home_lists_every_page_once_and_carries_no_lab_settings():
     assert "ep" not in at.query_params
     assert any("Start here" in h.value for h in at.subheader)
     links = [link.proto.page for link in at.get("page_link")]
-    assert len(links) == len(set(links)) == 12  # every page but Home
+    app = (Path(__file__).parents[1] / "app.py").read_text(encoding="utf-8")
+    pages = set(re.findall(r'st\.Page\(\s*"(pages/\w+\.py)"', app)) - {"pages/home.py"}
+    assert len(pages) == 13
+    assert len(links) == len(set(links)) and {Path(p).stem for p in links} == {
+        Path(p).stem for p in pages
+    }  # every page of the navigation but Home, once
 
 
 def test_settings_made_in_the_ui_survive_a_visit_to_another_page():
