@@ -9,6 +9,7 @@ key of every page's config (core.lab.url_state specs) can be hidden or locked; `
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -44,6 +45,7 @@ PAGE_CONFIGS: dict[str, tuple[type, ...]] = {
 SEEDS_PAGES = ("training_lab", "experiments", "dropout", "batchnorm")  # pages with `seeds`
 
 
+@functools.cache  # asked once per widget per rerun: the fields never change
 def url_keys(cls: type) -> dict[str, str]:
     """field name → URL key, for every field of a config that has one."""
     return {f.name: f.metadata["spec"].key for f in dataclasses.fields(cls) if "spec" in f.metadata}
