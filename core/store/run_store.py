@@ -147,6 +147,8 @@ class RunStore:
                     f"Lab (schema {version}; this one reads up to {SCHEMA_VERSION}). Upgrade the "
                     "app, or set REGLAB_DB_URL to another database."
                 )
+            if version < SCHEMA_VERSION:
+                metadata.create_all(c, checkfirst=True)  # tables a newer schema added
             for step in range(version + 1, SCHEMA_VERSION + 1):
                 for statement in MIGRATIONS[step]:
                     c.execute(sa.text(statement))
@@ -181,7 +183,7 @@ class RunStore:
             raise StoreNotReady(self.problem)
         return self._engine.begin()
 
-    def _run(self, work, default=None):
+    def transact(self, work, default=None):
         """Run `work(connection)` in one transaction; a lock or deadlock is tried again twice,
         any other database error is noted in `problem` (the store is down until it reopens)."""
         for attempt in range(3):
@@ -194,6 +196,22 @@ class RunStore:
                 if attempt < 2 and transient(error):
                     time.sleep(0.05 * (attempt + 1))
                     continue
+                self._failed(error)
+                return default
+        return default
+
+    def transact_unique(self, work, default=None, tries: int = 10):
+        """`transact` for inserts that may collide on a unique key (a random class code, a
+        display name taken a moment ago): each collision runs `work` again from the start."""
+        for _ in range(tries):
+            try:
+                with self._connection() as c:
+                    return work(c)
+            except IntegrityError:
+                continue
+            except StoreNotReady:
+                return default
+            except (SQLAlchemyError, OSError) as error:
                 self._failed(error)
                 return default
         return default
@@ -226,7 +244,7 @@ class RunStore:
 
     def _seq_of(self, key: str) -> int | None:
         query = sa.select(runs.c.seq).where(runs.c.key == key)
-        return self._run(lambda c: c.execute(query).scalar())
+        return self.transact(lambda c: c.execute(query).scalar())
 
     def save(self, changes: Iterable[tuple[dict, list[dict]]]) -> bool:
         """Apply (row update, new epoch rows) pairs in one transaction; True once committed.
@@ -256,7 +274,7 @@ class RunStore:
                     c.execute(sa.insert(epochs), new_epochs)
             return True
 
-        return bool(changes) and self._run(work, False)
+        return bool(changes) and self.transact(work, False)
 
     def beat(self) -> None:
         """This server is alive; runs of servers that stopped beating become interrupted."""
@@ -270,7 +288,7 @@ class RunStore:
                 c.execute(sa.insert(servers).values(name=self.server, beat=now))
             self._mark_interrupted(c, own=False)
 
-        self._run(work)
+        self.transact(work)
 
     def _mark_interrupted(self, c, *, own: bool) -> int:
         """Active runs whose server is gone: this server's predecessor (at start), or servers
@@ -324,7 +342,7 @@ class RunStore:
                 c.execute(sa.update(runs).where(runs.c.owner == owner).values(touched=self.clock()))
             return records, notices
 
-        return self._run(work, ([], []))
+        return self.transact(work, ([], []))
 
     def revisions(self, owner: str) -> dict[str, int] | None:
         """key → revision of each of the owner's runs (None when the store is down)."""
@@ -333,7 +351,7 @@ class RunStore:
             query = sa.select(runs.c.key, runs.c.revision).where(runs.c.owner == owner)
             return {row.key: row.revision for row in c.execute(query)}
 
-        return self._run(work)
+        return self.transact(work)
 
     def usage(self, owner: str | None = None) -> Usage | None:
         def work(c):
@@ -345,7 +363,7 @@ class RunStore:
             count, epochs_kept, size = c.execute(query).one()
             return Usage(count or 0, int(epochs_kept or 0), int(size or 0))
 
-        return self._run(work)
+        return self.transact(work)
 
     # ---- forgetting ---------------------------------------------------------------
     def delete(self, owner: str, keys: Iterable[str]) -> int:
@@ -363,7 +381,7 @@ class RunStore:
             _delete_keys(c, owned)
             return len(owned)
 
-        return self._run(work, 0) if keys else 0
+        return self.transact(work, 0) if keys else 0
 
     def cleanup(self, keep_days: float, total_bytes: int | None = None) -> int:
         """Delete ended runs not touched for `keep_days`, then the oldest-touched ones while the
@@ -393,7 +411,7 @@ class RunStore:
                 deleted += len(doomed)
             return deleted
 
-        return self._run(work, 0)
+        return self.transact(work, 0)
 
 
 def _chunks(items: list, size: int):

@@ -15,8 +15,8 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-SCHEMA_VERSION = 2  # the version this code writes; 1 had no quotas (bytes, touched) and no
-# write stamps
+SCHEMA_VERSION = 3  # the version this code writes; 1 had no quotas (bytes, touched) and no
+# write stamps; 2 had no classes (the class board's tables)
 
 metadata = MetaData()
 
@@ -71,6 +71,65 @@ servers = Table(
     Column("beat", Float, nullable=False),
 )
 
+# ---- schema 3: classes, their learners, published runs, predictions, instructors -----------
+classes = Table(
+    "reglab_classes",
+    metadata,
+    Column("code", String(12), primary_key=True),
+    Column("owner", String(64), nullable=False),  # the instructor who created it
+    Column("title", String(200), nullable=False),
+    Column("created", Float, nullable=False),
+    Column("closes", Float, nullable=False),  # read-only from then on
+    Column("closed", Float),  # closed early by an instructor
+    Column("revealed", Float),  # test scores shown since
+    Column("mission", Text, nullable=False, default="{}"),
+    Column("mission_rev", Integer, nullable=False, default=0),
+    Column("settings", Text, nullable=False, default="{}"),  # the board's coloring, anonymity
+)
+
+members = Table(
+    "reglab_members",
+    metadata,
+    Column("code", String(12), primary_key=True),
+    Column("owner", String(64), primary_key=True),
+    Column("name", String(80), nullable=False),
+    Column("name_key", String(80), nullable=False),  # the name folded: unique in a class
+    Column("number", Integer, nullable=False),  # join order: the anonymous id's number
+    Column("joined", Float, nullable=False),
+    Column("left", Float),
+    UniqueConstraint("code", "name_key", name="reglab_members_code_name"),
+)
+
+published = Table(
+    "reglab_published",
+    metadata,
+    Column("code", String(12), primary_key=True),
+    Column("run_key", String(32), primary_key=True),
+    Column("owner", String(64), nullable=False),  # must own the run for the board to show it
+    Column("published", Float, nullable=False),
+    Index("reglab_published_by_owner", "owner"),
+)
+
+predictions = Table(
+    "reglab_predictions",
+    metadata,
+    Column("code", String(12), primary_key=True),
+    Column("owner", String(64), primary_key=True),
+    Column("mission_rev", Integer, primary_key=True),
+    Column("answer", String(200), nullable=False),
+    Column("answered", Float, nullable=False),
+)
+
+instructors = Table(
+    "reglab_instructors",
+    metadata,
+    Column("owner", String(64), primary_key=True),
+    Column("key_hash", String(64), nullable=False),  # sha256 of the key entered, never the key
+    Column("since", Float, nullable=False),
+)
+
+CLASS_TABLES = (classes, members, published, predictions, instructors)
+
 # Each step takes a store from the version before it to its own; run in order at start.
 MIGRATIONS: dict[int, list[str]] = {
     2: [
@@ -80,4 +139,5 @@ MIGRATIONS: dict[int, list[str]] = {
         "UPDATE reglab_runs SET touched = COALESCE(ended, created)",
         "CREATE INDEX IF NOT EXISTS reglab_runs_by_touched ON reglab_runs (touched)",
     ],
+    3: [],  # new tables only (CLASS_TABLES): created by create_all before the steps run
 }
