@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from pages.ui.classroom import class_code
 from pages.ui.controls import controls
 from pages.ui.runtime import (
     apply_presentation_css,
@@ -24,6 +25,9 @@ PAGES = {
             "pages/compare_runs.py", title="Compare runs", icon=":material/stacked_line_chart:"
         ),
     ],
+    "Class": [
+        st.Page("pages/class_board.py", title="Class board", icon=":material/leaderboard:"),
+    ],
     "Validate and tune": [
         st.Page("pages/kfold.py", title="K-fold validation", icon=":material/view_week:"),
         st.Page("pages/search.py", title="Hyperparameter search", icon=":material/tune:"),
@@ -44,6 +48,7 @@ PAGES = {
 st.session_state.app_ran = True  # pages.ui.runtime.through_app: the real navigation ran
 job_manager()  # start the workers now, so TensorFlow is loaded before the first Train click
 seed_presentation()  # a link with present=1 opens in presentation mode
+class_code()  # a join link's class=CODE is kept for the session, on every page
 controls(st.sidebar).toggle(
     "Presentation mode",
     key="presentation",

@@ -20,6 +20,9 @@ LINKS = {
         ("pages/course_data.py", "Course data", "the notebooks' data: reviews, images, splits"),
         ("pages/compare_runs.py", "Compare runs", "overlay, sort, download and import runs"),
     ],
+    "Class": [
+        ("pages/class_board.py", "Class board", "a class's runs live, missions, predictions"),
+    ],
     "Validate and tune": [
         ("pages/kfold.py", "K-fold validation", "folds, their average, the final retrain"),
         ("pages/search.py", "Hyperparameter search", "Optuna searches the settings for you"),

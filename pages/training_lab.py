@@ -12,6 +12,7 @@ from core.lab.model_summary import shape_problem, summarize
 from core.runs.records import describe, run_table
 from core.runs.repeats import seed_label, seeded
 from pages.ui import run_view
+from pages.ui.class_panel import class_box, publish_control
 from pages.ui.data_preview import data_preview, dataset_missing
 from pages.ui.lab_state import share_config
 from pages.ui.run_view import seed_band
@@ -35,6 +36,7 @@ through_app()  # first: a deep link opens the real app
 
 st.title("Training Lab")
 manager, me = job_manager(), owner()
+class_wait = class_box()  # a class's mission, joining, its prediction (asked before Train)
 
 start_config("tl")
 config = training_sidebar()
@@ -61,7 +63,7 @@ if model_ok and (estimate := estimate_text(config, measured_speed(measured))):
     st.info(estimate, icon=":material/schedule:")
 selected = resumed(runs, "tl_run")
 left, middle, right = st.columns([1, 1, 3])
-if left.button("Train", type="primary", disabled=bool(errors), key="tl_train"):
+if left.button("Train", type="primary", disabled=bool(errors or class_wait), key="tl_train"):
     group = new_group() if seeds > 1 else ""
     ids = [
         submit(
@@ -129,6 +131,7 @@ if current is not None:
         run_view.results(current, chart)
         if current.history:  # a run that failed before its first epoch has nothing to save
             run_view.downloads(current)
+    publish_control(current)  # a running run can be published too: the board draws it live
 else:
     markdown("training_lab_intro")
 

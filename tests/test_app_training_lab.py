@@ -118,7 +118,7 @@ def test_home_lists_every_page_once_and_carries_no_lab_settings():
     links = [link.proto.page for link in at.get("page_link")]
     app = (Path(__file__).parents[1] / "app.py").read_text(encoding="utf-8")
     pages = set(re.findall(r'st\.Page\(\s*"(pages/\w+\.py)"', app)) - {"pages/home.py"}
-    assert len(pages) == 13
+    assert len(pages) == 14
     assert len(links) == len(set(links)) and {Path(p).stem for p in links} == {
         Path(p).stem for p in pages
     }  # every page of the navigation but Home, once

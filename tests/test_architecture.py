@@ -15,6 +15,7 @@ SHARED_SESSION_KEYS = {"owner", "presentation", "page_entered", "app_ran", "conc
 PAGE_PREFIX = {
     "backprop": "bp",
     "batchnorm": "bn",
+    "class_board": "cb",
     "compare_runs": "cr",
     "course_data": "cd",
     "dropout": "do",

@@ -179,10 +179,13 @@ def presentation_mode() -> bool:
 
 def url_extras() -> dict[str, str]:
     """App-wide settings every page's URL keeps: presentation mode (`present=1`) and the
-    controls a mission's link hides or locks (`<key>_hide=1`, `<key>_lock=1`)."""
+    controls a mission's link hides or locks (`<key>_hide=1`, `<key>_lock=1`), the class
+    (`class=CODE`)."""
+    from pages.ui.classroom import class_query
     from pages.ui.controls import flags
 
-    return {**({"present": "1"} if presentation_mode() else {}), **flags().to_query()}
+    present = {"present": "1"} if presentation_mode() else {}
+    return {**present, **flags().to_query(), **class_query()}
 
 
 def seed_presentation() -> None:

@@ -1,0 +1,127 @@
+"""Class board: a class's published runs live, colored by one setting, ranked by validation
+until the instructor reveals the test scores; its mission and predictions; a projector view."""
+
+import time
+
+import pandas as pd
+import streamlit as st
+
+from core.classroom import board
+from core.classroom.classes import CLASS_PARAM
+from core.figures.board import board_curves, predictions_figure, setting_scatter
+from pages.ui.classroom import (
+    class_code,
+    class_store,
+    closes_text,
+    is_instructor,
+    key_form,
+    page_url,
+)
+from pages.ui.mission_form import LAB_LABELS, classes_home, instructor_tools
+from pages.ui.runtime import chart, presentation_mode, through_app, url_extras
+
+REFRESH_SECONDS = 2.0
+HIGHLIGHT = "background-color: #fde2c8"  # a run whose validation and test ranks differ most
+
+through_app()  # first: a deep link opens the real app
+
+store = class_store()
+code = class_code()
+info = store.get(code) if store is not None and code else None
+projecting = presentation_mode() and info is not None
+st.query_params.from_dict(url_extras())
+if projecting:  # the whole projector: no sidebar, no header, the board only
+    st.markdown(
+        "<style>[data-testid=stSidebar], [data-testid=stSidebarCollapsedControl],"
+        " header[data-testid=stHeader] {display: none;}"
+        " [data-testid=stMainBlockContainer] {padding: 1rem 2rem; max-width: 100%;}</style>",
+        unsafe_allow_html=True,
+    )
+else:
+    st.title("Class board")
+
+if store is None:
+    st.info("Classes need the run database: this server keeps runs in memory only (REGLAB_DB_URL).")
+    st.stop()
+if info is None:
+    if code:
+        st.warning(f"There is no class {code}. Check the code, or create a class.")
+    classes_home(store)
+    key_form("cb")
+    st.stop()
+
+instructor = is_instructor(info)
+join_link = page_url("training_lab", {CLASS_PARAM: info.code})
+st.markdown(f"## {info.title} · code **{info.code}**")
+st.caption(f"Join: {join_link} · {closes_text(info)}")
+if projecting:
+    if st.button("Leave the projector view", key="cb_unproject"):
+        st.session_state.presentation = False
+        st.rerun()
+else:
+    if instructor:
+        instructor_tools(store, info)
+    else:
+        key_form("cb")
+    st.page_link(
+        "pages/class_board.py",
+        label="Projector view (no sidebar, names hidden)",
+        icon=":material/present_to_all:",
+        query_params={CLASS_PARAM: info.code, "present": "1"},
+    )
+    if info.mission.title or info.mission.task:
+        with st.expander(f"Mission: {info.mission.title}", expanded=False):
+            st.markdown(info.mission.task)
+
+
+def table_view(rows: list, label: str, revealed: bool) -> None:
+    frame = pd.DataFrame(board.table(rows, label, revealed))
+    if frame.empty:
+        return
+    marks = [r.highlighted for r in rows]
+    styled = frame.style.apply(
+        lambda row: [HIGHLIGHT if marks[row.name] else ""] * len(row), axis=1
+    )
+    st.dataframe(styled, hide_index=True, width="stretch")
+    if revealed and any(marks):
+        st.caption(
+            "Highlighted: the runs whose validation rank and test rank differ most. A setting "
+            "picked for its validation score can be lucky on the validation set: the held-out "
+            "test set says how it really generalizes."
+        )
+
+
+def live_board(code: str) -> None:
+    now_info = store.get(code) or info
+    data = store.board(code)
+    color = now_info.settings.get("color", now_info.mission.color_by)
+    color = color if color in board.COLORINGS else board.COLORINGS[0]
+    anonymous = projecting or bool(now_info.settings.get("anonymous", True))
+    label = LAB_LABELS.get(color, color)
+    rows = board.rows(data, now_info, color, anonymous)
+    counts = st.columns(3)
+    counts[0].metric("Joined", data.joined)
+    counts[1].metric("Training now", data.training)
+    counts[2].metric("Runs published", len(rows))
+    height = 460 if projecting else 400
+    left, right = st.columns(2)
+    with left:
+        chart(board_curves(rows, label, height), key="cb_curves")
+    with right:
+        chart(setting_scatter(rows, label, height), key="cb_scatter")
+    revealed = now_info.revealed is not None
+    table_view(rows, label, revealed)
+    mission = now_info.mission
+    if mission.asks:
+        answers = store.predictions(code, now_info.mission_rev)
+        result = board.tally(mission, answers, data)
+        st.markdown(f"**Prediction:** {mission.question}")
+        chart(predictions_figure(result.counts, result.showed, 260), key="cb_predictions")
+        st.caption(result.sentence)
+    st.caption(
+        f"Updated {time.strftime('%H:%M:%S')}" + (" · test scores revealed" if revealed else "")
+    )
+
+
+live = info.is_open(time.time())
+st.fragment(run_every=REFRESH_SECONDS if live else None)(live_board)(info.code)
