@@ -108,7 +108,7 @@ def live_board(code: str) -> None:
     with left:
         chart(board_curves(rows, label, height), key="cb_curves")
     with right:
-        chart(setting_scatter(rows, label, height), key="cb_scatter")
+        chart(setting_scatter(rows, label, height, color), key="cb_scatter")
     revealed = now_info.revealed is not None
     table_view(rows, label, revealed)
     mission = now_info.mission

@@ -18,7 +18,7 @@ def history(epochs: int, dropout: float, seed: int = 0) -> list[dict]:
         val = 0.4 + 0.6 / (epoch + 1) + (0.02 - 0.03 * dropout) * epoch + 0.001 * seed
         rows.append(
             {
-                "epoch": epoch,
+                "epoch": epoch + 1,  # as Keras callbacks report them: from 1
                 "loss": train,
                 "data_loss": train,
                 "val_loss": val,

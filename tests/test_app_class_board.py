@@ -74,10 +74,10 @@ def test_an_instructors_mission_link_opens_the_lab_in_its_setup_and_asks_once(cl
     assert not [s for s in learner.selectbox if s.key == "tl_opt"]  # hidden by the mission
     assert learner.session_state["tl_config"] == info.mission.config  # the setup, exactly
     learner.text_input(key="tl_cls_name").set_value("<b>x</b>")
-    learner.button(key="tl_cls_join").click().run()
+    learner.button(key="FormSubmitter:tl_cls_form-Join the class").click().run()
     assert "plain text" in texts(learner)
     learner.text_input(key="tl_cls_name").set_value("Ada")
-    learner.button(key="tl_cls_join").click().run()
+    learner.button(key="FormSubmitter:tl_cls_form-Join the class").click().run()
     assert "You are in as **Ada**" in texts(learner)
     assert learner.button(key="tl_train").disabled  # the prediction comes first
     learner.radio(key="tl_cls_answer").set_value(OUTCOMES["lower"]).run()

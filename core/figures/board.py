@@ -15,6 +15,7 @@ from core.figures.style import layout
 # it is faint on white)
 OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
 SCALE = "Viridis"
+LOG_SETTINGS = ("lr", "l1", "l2", "wd")  # settings tried by powers of ten: a log axis
 
 
 def numeric(values: list[str]) -> list[float] | None:
@@ -50,9 +51,7 @@ def board_curves(rows, setting: str, height: int = 420) -> go.Figure:
     shown: set[str] = set()
     for value in _ordered([r.setting for r in rows]):
         for r in (r for r in rows if r.setting == value):
-            points = [
-                (h["epoch"] + 1, h.get("val_data_loss", h.get("val_loss"))) for h in r.history
-            ]
+            points = [(h["epoch"], h.get("val_data_loss", h.get("val_loss"))) for h in r.history]
             points = [(x, y) for x, y in points if isinstance(y, (int, float)) and np.isfinite(y)]
             fig.add_trace(
                 go.Scatter(
@@ -80,7 +79,7 @@ def board_curves(rows, setting: str, height: int = 420) -> go.Figure:
     return fig
 
 
-def setting_scatter(rows, setting: str, height: int = 420) -> go.Figure:
+def setting_scatter(rows, setting: str, height: int = 420, key: str = "") -> go.Figure:
     """The chosen setting against each run's best validation loss: the class's own search."""
     done = [r for r in rows if r.best_val_loss is not None]
     colors = setting_colors([r.setting for r in done])
@@ -105,6 +104,8 @@ def setting_scatter(rows, setting: str, height: int = 420) -> go.Figure:
     layout(
         fig, f"{setting} against the best validation loss", setting, "best validation loss", height
     )
+    if numbers is not None and key in LOG_SETTINGS and numbers and min(numbers) > 0:
+        fig.update_xaxes(type="log")
     if numbers is None:
         fig.update_xaxes(
             type="category",

@@ -55,14 +55,15 @@ def _join_form(store: ClassStore, info: ClassInfo) -> None:
         problem = store.join(info.code, owner(), st.session_state.get("tl_cls_name", ""))
         st.session_state.tl_cls_problem = problem
 
-    left, right = st.columns([3, 1], vertical_alignment="bottom")
-    left.text_input(
-        "Your display name on the class board",
-        key="tl_cls_name",
-        max_chars=MAX_LENGTH,
-        help="Plain text, unique in the class. The projected board hides names by default.",
-    )
-    right.button("Join the class", key="tl_cls_join", on_click=join, type="primary")
+    with st.form("tl_cls_form", border=False):  # the name and the click reach the server together
+        left, right = st.columns([3, 1], vertical_alignment="bottom")
+        left.text_input(
+            "Your display name on the class board",
+            key="tl_cls_name",
+            max_chars=MAX_LENGTH,
+            help="Plain text, unique in the class. The projected board hides names by default.",
+        )
+        right.form_submit_button("Join the class", on_click=join, type="primary")
     if problem := st.session_state.get("tl_cls_problem"):
         st.error(problem)
 
