@@ -29,23 +29,35 @@ def row(setting: str, who: str = "learner 1", loss: float | None = 0.5, **extra)
     return BoardRow(**{**values, **extra})
 
 
-def test_curves_have_one_trace_per_run_and_one_legend_entry_per_value():
+def test_curves_draw_every_run_and_one_legend_entry_per_value():
     rows = [row("0.5", "a"), row("0", "b"), row("0.5", "c"), row("0.2", "d")]
     fig = board_curves(rows, "Dropout p")
-    assert len(fig.data) == 4
     legend = [t.name for t in fig.data if t.showlegend]
     assert legend == ["Dropout p = 0", "Dropout p = 0.2", "Dropout p = 0.5"]  # ordered
-    colors = {t.name: t.line.color for t in fig.data}
-    assert len(set(colors.values())) == 3
+    assert len({t.line.color for t in fig.data}) == 3
     assert list(fig.data[0].x) == [1, 2, 3, 4]  # epochs as Keras counts them
+    half = fig.data[2]  # the two runs at 0.5: one trace, a gap between them
+    assert list(half.x) == [1, 2, 3, 4, None, 1, 2, 3, 4]
+    assert [t for t in half.text if t] == ["a<br>Dropout p = 0.5"] * 4 + [
+        "c<br>Dropout p = 0.5"
+    ] * 4
     assert "Dropout p" in fig.layout.title.text
+
+
+def test_highlighted_runs_are_drawn_thicker_under_the_same_legend_entry():
+    fig = board_curves([row("0.5", "a"), row("0.5", "b", highlighted=True)], "Dropout p")
+    thin, bold = fig.data
+    assert bold.line.width > thin.line.width and bold.line.color == thin.line.color
+    assert thin.showlegend and not bold.showlegend
+    alone = board_curves([row("0.1", "z", highlighted=True)], "Dropout p")
+    assert alone.data[0].showlegend
 
 
 def test_names_never_reach_the_legend_and_are_escaped_in_hover_text():
     fig = board_curves([row("0.1", "<b>Eve</b>")], "Dropout p")
     trace = fig.data[0]
     assert "Eve" not in trace.name
-    assert "<b>Eve" not in trace.hovertemplate and "&lt;b&gt;Eve" in trace.hovertemplate
+    assert all("<b>Eve" not in t and "&lt;b&gt;Eve" in t for t in trace.text)
     scatter = setting_scatter([row("0.1", "<i>x</i>")], "Dropout p")
     assert list(scatter.data[0].text) == ["&lt;i&gt;x&lt;/i&gt;"]
 

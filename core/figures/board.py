@@ -44,29 +44,33 @@ def _ordered(values: list[str]) -> list[str]:
 
 
 def board_curves(rows, setting: str, height: int = 420) -> go.Figure:
-    """Each published run's validation loss per epoch, one color per value of `setting`; the
-    legend lists the setting's values (one entry each), never the learners."""
+    """Every published run's validation loss per epoch, one color per value of `setting`; the
+    legend lists the setting's values (one entry each), never the learners. The runs of one
+    value share a trace, separated by gaps (a board of 120 runs draws a handful of traces);
+    the highlighted runs (largest rank gaps) get a thicker trace of their own."""
     fig = go.Figure()
     colors = setting_colors([r.setting for r in rows])
-    shown: set[str] = set()
     for value in _ordered([r.setting for r in rows]):
-        for r in (r for r in rows if r.setting == value):
-            points = [(h["epoch"], h.get("val_data_loss", h.get("val_loss"))) for h in r.history]
-            points = [(x, y) for x, y in points if isinstance(y, (int, float)) and np.isfinite(y)]
+        for bold in (False, True):
+            group = [r for r in rows if r.setting == value and r.highlighted == bold]
+            if not group:
+                continue
+            x, y, text = _joined(group, setting, value)
             fig.add_trace(
                 go.Scatter(
-                    x=[x for x, _ in points],
-                    y=[y for _, y in points],
+                    x=x,
+                    y=y,
+                    text=text,
                     mode="lines",
                     name=f"{setting} = {value}",
                     legendgroup=value,
-                    showlegend=value not in shown,
-                    line={"color": colors[value], "width": 3 if r.highlighted else 2},
-                    hovertemplate=f"{html.escape(r.who)}<br>{html.escape(setting)} = "
-                    f"{html.escape(value)}<br>epoch %{{x}}: %{{y:.4f}}<extra></extra>",
+                    showlegend=not bold
+                    or not any(r.setting == value and not r.highlighted for r in rows),
+                    line={"color": colors[value], "width": 4 if bold else 2},
+                    opacity=1.0 if bold else 0.85,
+                    hovertemplate="%{text}<br>epoch %{x}: %{y:.4f}<extra></extra>",
                 )
             )
-            shown.add(value)
     layout(
         fig,
         f"Validation loss of the published runs, by {setting}",
@@ -77,6 +81,23 @@ def board_curves(rows, setting: str, height: int = 420) -> go.Figure:
     if not rows:
         _empty(fig, "No run published yet: press Publish under a run in the Training Lab.")
     return fig
+
+
+def _joined(group, setting: str, value: str) -> tuple[list, list, list]:
+    """The runs' curves end to end, a gap (None) between two runs; hover text per point."""
+    x, y, text = [], [], []
+    for r in group:
+        label = f"{html.escape(r.who)}<br>{html.escape(setting)} = {html.escape(value)}"
+        for h in r.history:
+            loss = h.get("val_data_loss", h.get("val_loss"))
+            if isinstance(loss, (int, float)) and np.isfinite(loss):
+                x.append(h["epoch"])
+                y.append(loss)
+                text.append(label)
+        x.append(None)
+        y.append(None)
+        text.append(None)
+    return x[:-1], y[:-1], text[:-1]
 
 
 def setting_scatter(rows, setting: str, height: int = 420, key: str = "") -> go.Figure:

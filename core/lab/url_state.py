@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 import typing
 from dataclasses import dataclass
@@ -64,13 +65,14 @@ def _clamp(spec_: Spec, value: Any) -> tuple[Any, str]:
     return value, ""
 
 
-def _field_specs(cls: type) -> list[tuple[dataclasses.Field, Spec, Any]]:
+@functools.cache  # the type hints never change: read once per class (each link read asks)
+def _field_specs(cls: type) -> tuple[tuple[dataclasses.Field, Spec, Any], ...]:
     hints = typing.get_type_hints(cls)
-    return [
+    return tuple(
         (f, f.metadata["spec"], hints[f.name])
         for f in dataclasses.fields(cls)
         if "spec" in f.metadata
-    ]
+    )
 
 
 def _scalar_type(hint: Any) -> tuple[type, bool]:
