@@ -257,3 +257,17 @@ def test_instructor_keys_are_kept_as_hashes_and_a_new_key_asks_again(classes):
 def test_the_class_tables_are_schema_3(classes):
     assert SCHEMA_VERSION == 3
     assert isinstance(classes.get(classes.create("t", "x").code), ClassInfo)
+
+
+def test_the_board_reader_keeps_a_bounded_number_of_records(classes, monkeypatch):
+    monkeypatch.setattr("core.classroom.store.MAX_CACHED", 2)
+    store = classes.store
+    codes = [classes.create("teacher", f"Class {i}").code for i in range(2)]
+    for code in codes:
+        classes.join(code, "ada", "Ada")
+        for rate in (0.1, 0.2):
+            classes.publish(code, "ada", stored(store, lab_run("ada", rate)).key)
+    assert len(classes.board(codes[0]).runs) == 2
+    assert len(classes.board(codes[1]).runs) == 2  # its two kept, the other class's dropped
+    assert len(classes._cache) == 2
+    assert len(classes.board(codes[0]).runs) == 2  # read again when asked

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import threading
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -16,6 +17,8 @@ from core.jobs.records import ACTIVE, JobRecord
 from core.store import codec
 from core.store.run_store import RunStore
 from core.store.tables import classes, epochs, instructors, members, predictions, published, runs
+
+MAX_CACHED = 2000  # records the board reader keeps across classes (~40 kB each)
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,7 @@ class ClassStore:
         self.store = store
         self.clock = store.clock
         self._cache: dict[str, tuple[int, JobRecord]] = {}  # run key → (revision, record)
+        self._lock = threading.Lock()  # boards of several sessions refresh at once
 
     # ---- classes ------------------------------------------------------------------
     def create(self, owner: str, title: str) -> ClassInfo | None:
@@ -226,14 +230,22 @@ class ClassStore:
                     runs.c.status.in_(ACTIVE), runs.c.owner.in_(in_class)
                 )
             ).scalar()
+            with self._lock:
+                cached = {row.run_key: self._cache.get(row.run_key) for row in listed}
+                self._forget_beyond(MAX_CACHED, keep=set(cached))
             shown = [
-                PublishedRun(self._cache[row.run_key][1], people.get(row.owner), row.published)
+                PublishedRun(found[1], people.get(row.owner), row.published)
                 for row in listed
-                if row.run_key in self._cache
+                if (found := cached[row.run_key]) is not None
             ]
             return BoardData(shown, joined, int(training or 0))
 
         return self.store.transact(work, BoardData([], 0, 0))
+
+    def _forget_beyond(self, most: int, keep: set[str]) -> None:
+        """Drop the longest-kept records of other boards while more than `most` are kept."""
+        for key in [k for k in self._cache if k not in keep][: max(0, len(self._cache) - most)]:
+            del self._cache[key]
 
     def _cached(self, key: str) -> int | None:
         found = self._cache.get(key)
@@ -256,7 +268,9 @@ class ClassStore:
             except codec.Unreadable:
                 continue
             record.revision = row.revision
-            self._cache[row.key] = (row.revision, record)
+            with self._lock:
+                self._cache.pop(row.key, None)  # re-inserted last: the most recently read
+                self._cache[row.key] = (row.revision, record)
 
     # ---- predictions --------------------------------------------------------------
     def predict(self, code: str, owner: str, mission_rev: int, answer: str) -> bool:
