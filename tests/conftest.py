@@ -91,3 +91,20 @@ def pytest_collection_modifyitems(items):
         uses = set(getattr(item, "fixturenames", ()))
         if uses & PROCESS_FIXTURES or item.get_closest_marker("browser") or _starts_jobs(item):
             item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(scope="module")
+def postgres():
+    """A real PostgreSQL server on 127.0.0.1 for one test module (tests/postgres_server.py)."""
+    from tests.postgres_server import postgres_server
+
+    with postgres_server() as server:
+        yield server
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def url(request, tmp_path):
+    """The run store's database: a fresh SQLite file, then a fresh Postgres database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'runs.sqlite'}"
+    return request.getfixturevalue("postgres").new_database()

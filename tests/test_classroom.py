@@ -17,7 +17,6 @@ from core.lab.url_state import from_query
 from core.store.run_store import RunStore
 from core.store.tables import SCHEMA_VERSION
 from tests.classroom_runs import lab_run, stored
-from tests.postgres_server import postgres_server
 
 
 class Clock:
@@ -26,19 +25,6 @@ class Clock:
 
     def __call__(self) -> float:
         return self.now
-
-
-@pytest.fixture(scope="module")
-def postgres():
-    with postgres_server() as server:
-        yield server
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def url(request, tmp_path):
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'runs.sqlite'}"
-    return request.getfixturevalue("postgres").new_database()
 
 
 @pytest.fixture

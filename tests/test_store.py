@@ -26,23 +26,9 @@ from core.lab.search import SearchSpace
 from core.store.run_store import RunStore
 from core.store.tables import SCHEMA_VERSION
 from tests.fake_backend import FakeBackend
-from tests.postgres_server import postgres_server
 
 DATA = Path(__file__).parent / "data"
 CONFIG = replace(TrainingConfig(), units=(16, 8), l2=(1e-4,), learning_rate=0.00123456789)
-
-
-@pytest.fixture(scope="module")
-def postgres():
-    with postgres_server() as server:
-        yield server
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def url(request, tmp_path):
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'runs.sqlite'}"
-    return request.getfixturevalue("postgres").new_database()
 
 
 def server(url: str, name: str = "A", **options) -> tuple[JobManager, FakeBackend]:
