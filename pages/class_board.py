@@ -3,7 +3,6 @@ until the instructor reveals the test scores; its mission and predictions; a pro
 
 import time
 
-import pandas as pd
 import streamlit as st
 
 from core.classroom import board
@@ -19,6 +18,7 @@ from pages.ui.classroom import (
 )
 from pages.ui.mission_form import LAB_LABELS, classes_home, instructor_tools
 from pages.ui.runtime import chart, presentation_mode, through_app, url_extras
+from pages.ui.tables import numeric_frame, styled
 
 REFRESH_SECONDS = 2.0
 HIGHLIGHT = "background-color: #fde2c8"  # a run whose validation and test ranks differ most
@@ -75,14 +75,14 @@ else:
 
 
 def table_view(rows: list, label: str, revealed: bool) -> None:
-    frame = pd.DataFrame(board.table(rows, label, revealed))
+    frame = numeric_frame(board.table(rows, label, revealed))
     if frame.empty:
         return
     marks = [r.highlighted for r in rows]
-    styled = frame.style.apply(
+    mark = styled(frame).apply(
         lambda row: [HIGHLIGHT if marks[row.name] else ""] * len(row), axis=1
     )
-    st.dataframe(styled, hide_index=True, width="stretch")
+    st.dataframe(mark, hide_index=True, width="stretch")
     if revealed and any(marks):
         st.caption(
             "Highlighted: the runs whose validation rank and test rank differ most. A setting "

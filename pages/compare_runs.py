@@ -13,6 +13,7 @@ from core.runs.repeats import MEASURES, METHOD, group_table, groups_of, verdict
 from pages.ui import page_state
 from pages.ui.run_view import escape_markdown, metric_choice
 from pages.ui.runtime import chart, job_manager, owner, submit, through_app
+from pages.ui.tables import number_table
 
 through_app()  # first: a deep link opens the real app
 
@@ -155,7 +156,7 @@ if len(groups) >= 2:
         st.caption(METHOD)
 
 st.subheader("All runs (click a column to sort)")
-st.dataframe(pd.DataFrame(run_table(runs)), hide_index=True)
+number_table(run_table(runs))
 
 c1, c2, c3 = st.columns(3)
 c1.download_button(

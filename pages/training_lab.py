@@ -30,6 +30,7 @@ from pages.ui.runtime import (
     through_app,
     url_extras,
 )
+from pages.ui.tables import number_table
 from pages.ui.training_widgets import start_config, training_sidebar
 
 through_app()  # first: a deep link opens the real app
@@ -140,8 +141,7 @@ with st.expander("Show the Keras code"):
 
 if runs:
     st.subheader("Run history")
-    table = pd.DataFrame(run_table(list(reversed(runs))))
-    st.dataframe(table, hide_index=True)
+    number_table(run_table(list(reversed(runs))))
     ids = [job.id for job in reversed(runs)]
     if selected in ids:
         st.session_state.tl_pick = selected  # the selector names the run on screen

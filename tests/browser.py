@@ -48,8 +48,11 @@ class AppServer:
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen | None = None
+        # the server's output, read when the test ends: a traceback in it fails the test
+        self.log = Path(tempfile.mkdtemp(prefix="reglab-server-")) / "server.log"
 
     def start(self) -> str:
+        log = self.log.open("ab")
         self.process = subprocess.Popen(
             [
                 sys.executable,
@@ -66,10 +69,11 @@ class AppServer:
             ],
             cwd=ROOT,
             env=self.env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
             start_new_session=True,  # its worker processes share its group: kill() ends all
         )
+        log.close()
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
@@ -97,15 +101,27 @@ class AppServer:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, signal.SIGKILL)  # workers left behind, if any
 
+    def tracebacks(self) -> list[str]:
+        """Every traceback the server (or a worker) printed, with what follows it."""
+        text = self.log.read_text(encoding="utf-8", errors="replace") if self.log.exists() else ""
+        return [part[:1500] for part in text.split("Traceback (most recent call last)")[1:]]
+
 
 @contextlib.contextmanager
 def streamlit_server(env: dict | None = None):
-    """Run `streamlit run app.py` until the block ends; yields its base URL."""
+    """Run `streamlit run app.py` until the block ends; yields its base URL. A traceback in
+    the server's log fails the test (a learner never sees it, the operator's log fills)."""
     server = AppServer(env)
     try:
         yield server.start()
     finally:
         server.stop()
+    assert_clean_log(server)
+
+
+def assert_clean_log(server: AppServer) -> None:
+    if found := server.tracebacks():
+        pytest.fail(f"the server logged {len(found)} traceback(s); the first:\n{found[0]}")
 
 
 @contextlib.contextmanager

@@ -42,16 +42,12 @@ def _round(value, digits: int = 4):
     return None if value is None or not math.isfinite(value) else round(value, digits)
 
 
-MISSING = "—"  # a number a run does not have (still running, failed): never "None"
-
-
-def _shown(value):
-    return MISSING if value is None else value
+MISSING = "—"  # how a table draws a number a run does not have (still running, failed)
 
 
 def table_row(job: JobRecord, differs: str = "") -> dict:
     """One row of the run table: what sets the run apart, best validation loss and its epoch,
-    test scores; human column names, a dash where a run has no number."""
+    test scores; human column names, None where a run has no number (drawn as a dash)."""
     config: TrainingConfig = job.payload.config
     best = best_epoch(job.history)
     val_losses = {h["epoch"]: h.get("val_data_loss", h.get("val_loss")) for h in job.history}
@@ -64,10 +60,10 @@ def table_row(job: JobRecord, differs: str = "") -> dict:
         "Hidden layers": "-".join(map(str, config.units)) or MISSING,
         "Optimizer": f"{config.optimizer} {config.learning_rate:g}",
         "Epochs run": len(job.history),
-        "Best val. loss (data)": _shown(_round(val_losses.get(best)) if best else None),
-        "Best epoch": _shown(best),
-        "Test acc., last epoch": _shown(_round(result.get("test_last", {}).get("accuracy"))),
-        "Test acc., best epoch": _shown(_round(result.get("test_best", {}).get("accuracy"))),
+        "Best val. loss (data)": _round(val_losses.get(best)) if best else None,
+        "Best epoch": best,
+        "Test acc., last epoch": _round(result.get("test_last", {}).get("accuracy")),
+        "Test acc., best epoch": _round(result.get("test_best", {}).get("accuracy")),
     }
 
 
