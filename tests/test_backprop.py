@@ -115,3 +115,21 @@ def test_training_lowers_the_error_and_l2_shrinks_weights():
     decayed = bp.update(bp.BackpropConfig(l2=0.1))["new"]
     for name in bp.WEIGHTS:
         assert abs(decayed[name]) < abs(plain[name])
+
+
+@pytest.mark.parametrize(
+    "changes", [{}, {"learning_rate": 0.5}, {"x1": 0.9, "x2": 0.1}, {"target": 0.0}]
+)
+def test_each_update_substitution_checks_with_the_numbers_shown(changes):
+    """η × δ × input, computed from the numbers printed, gives the printed Δw (3 digits)."""
+    import re
+    from dataclasses import replace
+
+    for step in bp.steps(replace(bp.BackpropConfig(), **changes)):
+        if not step.key.startswith("w"):
+            continue
+        number = r"-?\d+(?:\.\d+)?(?:e-?\d+)?"
+        _, product, result, *_ = step.substituted.split("=")
+        eta, delta, source = (float(n) for n in re.findall(number, product))
+        change = float(re.findall(number, result)[0])
+        assert eta * delta * source == pytest.approx(change, rel=2e-3, abs=1e-7), step.substituted

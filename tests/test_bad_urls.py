@@ -102,3 +102,19 @@ def test_pages_render_with_every_key_out_of_range(page, variant):
     at = open_page(page, params)  # asserts no exception
     assert len(at.warning) >= 1
     assert not at.exception
+
+
+@pytest.mark.parametrize(
+    "key, raw, says",
+    [
+        ("lr", "abc", "Learning rate takes a number from"),
+        ("ep", "2.5", "Epochs takes a whole number from 1 to"),
+        ("units", "a,b", "comma-separated"),
+        ("es", "maybe", "1 (on) or 0 (off)"),
+        ("opt", "zz", "one of adam"),
+    ],
+)
+def test_a_bad_value_says_what_the_field_takes_not_pythons_words(key, raw, says):
+    _, notices = from_query(TrainingConfig, {key: raw})
+    assert len(notices) == 1 and says in notices[0], notices
+    assert "could not convert" not in notices[0] and "float" not in notices[0]

@@ -143,3 +143,10 @@ def test_run_table_tells_runs_apart_with_human_columns_and_dashes_for_missing_nu
     assert frame["Test acc., last epoch"].dtype.kind == "f"
     html = styled(frame).to_html()
     assert "—" in html and "None" not in html and "nan" not in html
+
+
+def test_a_change_that_rounds_to_nothing_has_no_arrow():
+    from pages.ui.run_view import accuracy_change
+
+    assert accuracy_change(0.9, 0.9) is None and accuracy_change(0.90001, 0.9) is None
+    assert accuracy_change(0.9125, 0.9) == "+1.25%" and accuracy_change(0.895, 0.9) == "-0.50%"

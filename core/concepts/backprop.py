@@ -248,6 +248,12 @@ def _update_step(name: str, c: BackpropConfig, numbers: dict[str, str], value: f
     )
 
 
+def shown(value: float) -> str:
+    """Four decimals, or four significant digits below 0.1: a product of the numbers on screen
+    then checks (δ5 −0.008166, not −0.0082, makes 1 × δ5 × 0.9 = −0.007349)."""
+    return f"{value:.4f}" if value == 0 or abs(value) >= 0.1 else f"{value:.4g}"
+
+
 def steps(c: BackpropConfig) -> list[Step]:
     """The 16 steps: forward z/a for 3, 4, 5; the error; δ5, δ3, δ4; each Δw with its new w."""
     u = update(c)
@@ -255,8 +261,8 @@ def steps(c: BackpropConfig) -> list[Step]:
     numbers = {name: f"{value:g}" for name, value in c.weights().items()}
     numbers |= {"x1": f"{c.x1:g}", "x2": f"{c.x2:g}", "t": f"{c.target:g}"}
     numbers |= {"eta": f"{c.learning_rate:g}", "l2": f"{c.l2:g}"}
-    numbers |= {name: f"{value:.4f}" for name, value in computed.items()}
-    numbers |= {f"Δ{n}": f"{u['change'][n]:.5f}" for n in WEIGHTS}
+    numbers |= {name: shown(value) for name, value in computed.items()}
+    numbers |= {f"Δ{n}": f"{u['change'][n]:.4g}" for n in WEIGHTS}
     numbers |= {f"new_{n}": f"{u['new'][n]:.4f}" for n in WEIGHTS}
     out = [
         Step(key, title, formula, _fill(filled, numbers), computed[key], touches)

@@ -82,6 +82,26 @@ def _scalar_type(hint: Any) -> tuple[type, bool]:
     return hint, False
 
 
+def accepted(spec_: Spec, kind: type, is_tuple: bool = False) -> str:
+    """What a URL key takes, in words ("a number from 0 to 0.9", "one of adam, sgd")."""
+    if spec_.choices:
+        what = "one of " + ", ".join(map(str, spec_.choices))
+    elif kind is bool:
+        what = "1 (on) or 0 (off)"
+    else:
+        what = "a whole number" if kind is int else "a number"
+        if spec_.lo is not None and spec_.hi is not None:
+            what += f" from {_format_scalar(spec_.lo)} to {_format_scalar(spec_.hi)}"
+    return f"{what}, comma-separated" if is_tuple else what
+
+
+def _number(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a number") from None
+
+
 def _parse_scalar(text: str, kind: type) -> Any:
     text = text.strip()
     if kind is bool:
@@ -92,12 +112,12 @@ def _parse_scalar(text: str, kind: type) -> Any:
             return False
         raise ValueError(f"not a yes/no value: {text!r}")
     if kind is int:
-        value = float(text)
+        value = _number(text)
         if not value.is_integer():
             raise ValueError(f"not a whole number: {text!r}")
         return int(value)
     if kind is float:
-        value = float(text)
+        value = _number(text)
         if not math.isfinite(value):
             raise ValueError(f"not a finite number: {text!r}")
         return value
@@ -203,7 +223,10 @@ def from_query(cls: type[T], params: typing.Mapping[str, Any]) -> tuple[T, list[
         except ValueError as error:
             shown = _format_scalar(fallback) if not is_tuple else ",".join(map(str, fallback))
             reason = str(error).rstrip(".")
-            notices.append(f"URL parameter {shown_raw} ignored: {reason}. Using {shown}.")
+            takes = (
+                "" if spec_.choices else f"; {spec_.label} takes {accepted(spec_, kind, is_tuple)}"
+            )
+            notices.append(f"URL parameter {shown_raw} ignored: {reason}{takes}. Using {shown}.")
             continue
         values[field.name] = tuple(items) if is_tuple else items[0]
     try:

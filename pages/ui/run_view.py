@@ -109,6 +109,7 @@ def curves(job: JobRecord, chart, key: str) -> None:
         f"{last['val_data_loss']:.4f}",
         delta=f"gap {last['val_data_loss'] - last['data_loss']:+.4f}",
         delta_color="off",
+        delta_arrow="off",  # a gap, not a change: no arrow up beside a negative number
     )
     cols[2].metric("validation accuracy", f"{last['val_accuracy']:.2%}")
     if config.uses_penalty:
@@ -127,6 +128,12 @@ def curves(job: JobRecord, chart, key: str) -> None:
         )
 
 
+def accuracy_change(new: float, old: float) -> str | None:
+    """'+1.25%' or '−0.50%' (its arrow follows the sign); None when it rounds to no change."""
+    change = new - old
+    return None if round(change * 100, 2) == 0 else f"{change:+.2%}"
+
+
 def results(job: JobRecord, chart) -> None:
     config: TrainingConfig = job.payload.config
     result = training_result(job.result)
@@ -139,7 +146,7 @@ def results(job: JobRecord, chart) -> None:
     cols[1].metric(
         f"test accuracy, best checkpoint (epoch {result.best_epoch})",
         f"{best.accuracy:.2%}",
-        delta=f"{best.accuracy - last.accuracy:+.2%}",
+        delta=accuracy_change(best.accuracy, last.accuracy),
     )
     cols[2].metric("test loss (data), last → best", f"{last.data_loss:.3f} → {best.data_loss:.3f}")
     if result.early_stopped:
