@@ -80,6 +80,28 @@ if left.button("Train", type="primary", disabled=bool(errors or class_wait), key
 current = manager.snapshot(me, selected) if selected else None
 if middle.button("Stop", disabled=not (current and current.active), key="tl_stop"):
     manager.stop(me, selected)
+others = [job for job in runs if job.active and job.id != selected]
+if others:  # every run still training is in sight, each with its own Stop
+    with st.container(border=True):
+        st.caption(f":material/sync: Also training: {len(others)} more of your runs.")
+        for job in others:
+            done = (
+                f"epoch {len(job.history)}/{job.payload.config.epochs}"
+                if job.history
+                else job.status
+            )
+            name, show, stop = st.columns([4, 1, 1], vertical_alignment="center")
+            name.write(f"**{job.id}** · {job.label} · {done}")
+            if show.button("Show", key=f"tl_show_{job.id}"):
+                st.session_state.tl_run = job.id
+                st.rerun()
+            if stop.button("Stop", key=f"tl_stop_{job.id}"):
+                manager.stop(me, job.id)
+                st.rerun()
+        if st.button("Stop all my runs", key="tl_stop_all", icon=":material/stop_circle:"):
+            for job in [*others, *([current] if current and current.active else [])]:
+                manager.stop(me, job.id)
+            st.rerun()
 pool = manager.status()
 right.caption(
     f"Workers: {pool['busy']}/{pool['workers']} busy · {pool['queued']} queued"

@@ -229,3 +229,24 @@ def test_settings_that_change_others_say_so():
     at = open_lab({"same": "0", "l2": "0.001,0.002"})
     at.toggle(key="tl_same").set_value(True).run()
     assert any("layer 1's regularization" in i.value for i in at.info)
+
+
+def test_a_second_train_keeps_the_first_run_in_sight_and_stop_all_stops_both():
+    at = open_lab({"ep": "400", "bs": "8"})
+    at.button(key="tl_train").click().run()
+    first = at.session_state["tl_run"]
+    at.button(key="tl_train").click().run()
+    second = at.session_state["tl_run"]
+    assert first != second
+    assert at.button(key=f"tl_stop_{first}")  # the first run keeps its own Stop
+    assert any(first in m.value for m in at.markdown)
+    at.button(key="tl_stop_all").click().run()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        at.run()
+        runs = {row["Run"]: row["Status"] for row in at.dataframe[-1].value.to_dict("records")}
+        if all(runs.get(r) not in ("queued", "running") for r in (first, second)):
+            break
+        time.sleep(0.5)
+    assert runs[first] not in ("queued", "running") and runs[second] not in ("queued", "running")
+    assert not [b for b in at.button if b.key == "tl_stop_all"]
