@@ -5,18 +5,24 @@ import streamlit as st
 from core.data.course_data import configured_folder
 from core.figures.repeats import band_figure
 from core.jobs.contract import TrainingPayload
-from core.lab.presets import PRESETS, default_seeds, duration_text, seed_check, seeds_text
+from core.lab.presets import (
+    METRICS,
+    PRESETS,
+    SIZES,
+    ExperimentView,
+    default_seeds,
+    duration_text,
+    seed_check,
+    seeds_text,
+)
 from core.runs.course_reference import reference_lines
 from core.runs.repeats import METHOD, groups_of, seed_label, seeded
 from pages.ui import page_state
 from pages.ui.controls import controls
 from pages.ui.run_group import settings_table
-from pages.ui.run_view import metric_choice
 from pages.ui.runtime import chart, job_manager, new_group, owner, submit, through_app
 
 through_app()  # first: a deep link opens the real app
-
-page_state.no_settings()
 
 st.title("Lecture experiments")
 st.markdown(
@@ -25,13 +31,14 @@ st.markdown(
     "**course size** reproduces the lecture."
 )
 manager, me = job_manager(), owner()
+page_state.start("ex", ExperimentView)  # a link's preset, size and metric; kept across pages
 key = controls().selectbox(
     "Experiment", list(PRESETS), format_func=lambda k: PRESETS[k].title, key="ex_preset"
 )
 
 preset = PRESETS[key]
 left, right = controls().columns([2, 1])
-size = left.radio("Size", ("quick", "course size"), horizontal=True, key="ex_size")
+size = left.radio("Size", tuple(SIZES), horizontal=True, key="ex_size", format_func=SIZES.get)
 quick = size == "quick"
 if st.session_state.get("ex_seeds_for") != (key, quick):  # a new experiment's own default
     st.session_state.ex_seeds_for = (key, quick)
@@ -62,9 +69,14 @@ if st.button("Run experiment", type="primary", key="ex_run"):
     groups[key] = [run_id for run_id in submitted if run_id]
 
 
+metric = controls().radio(
+    "Metric", tuple(METRICS), horizontal=True, key="ex_metric", format_func=METRICS.get
+)
+page_state.save("ex", page_state.read("ex", ExperimentView))  # the URL names what is shown
+
+
 def overlay(run_ids: list[str]) -> None:
     jobs = [job for job in (manager.snapshot(me, i) for i in run_ids) if job is not None]
-    metric = metric_choice("ex_metric")
     settings = groups_of(jobs)
     chart(
         band_figure(settings, metric, course=reference_lines(list(preset.course))), key="ex_overlay"

@@ -35,3 +35,20 @@ def test_offline_preset_runs_and_overlays_every_run():
     assert solid == [f"{name} (mean of 3 seeds)" for name in ("none", "L2 0.001", "dropout 0.5")]
     assert sum(t.get("fill") == "toself" for t in spec["data"]) == 3  # one band per setting
     assert all(len(t["x"]) == 30 for t in spec["data"] if t.get("fill") != "toself")
+
+
+def test_the_experiment_size_and_metric_are_in_the_url_and_kept_across_pages():
+    at = open_page("pages/experiments.py", {"preset": "mnist_cnn", "size": "course"})
+    assert at.selectbox(key="ex_preset").value == "mnist_cnn"
+    assert at.radio(key="ex_size").value == "course"
+    at.radio(key="ex_metric").set_value("val_accuracy").run()
+    assert at.query_params["preset"] in ("mnist_cnn", ["mnist_cnn"])
+    assert at.query_params["metric"] in ("val_accuracy", ["val_accuracy"])
+    at.switch_page("pages/home.py").run()
+    at.switch_page("pages/experiments.py").run()
+    assert at.selectbox(key="ex_preset").value == "mnist_cnn"
+    assert at.radio(key="ex_size").value == "course" and at.radio(key="ex_metric").value == (
+        "val_accuracy"
+    )
+    bad = open_page("pages/experiments.py", {"preset": "nope"})
+    assert any("preset" in w.value for w in bad.warning)

@@ -23,6 +23,7 @@ from core.concepts.weight_decay import DecayConfig
 from core.data.walkthrough import DataView
 from core.lab.config import TrainingConfig
 from core.lab.kfold import KFoldSettings
+from core.lab.presets import ExperimentView
 from core.lab.search import SearchSpace
 
 HIDE, LOCK = "_hide", "_lock"
@@ -31,6 +32,7 @@ APP_KEYS = ("seeds", "present")  # URL keys that are no config field: seed repea
 # The configs each page reads from its URL (page file stem → config classes).
 PAGE_CONFIGS: dict[str, tuple[type, ...]] = {
     "training_lab": (TrainingConfig,),
+    "experiments": (ExperimentView,),
     "kfold": (TrainingConfig, KFoldSettings),
     "search": (SearchSpace,),
     "course_data": (DataView,),

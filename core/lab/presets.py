@@ -9,6 +9,7 @@ from pathlib import Path
 
 from core.lab.config import TrainingConfig
 from core.lab.estimate import estimate_seconds
+from core.lab.url_state import spec
 
 IMDB = TrainingConfig(
     dataset="imdb", vocabulary=10_000, units=(16, 16), optimizer="rmsprop", learning_rate=1e-3,
@@ -227,3 +228,16 @@ def seeds_text(key: str, seeds: int, quick: bool) -> str:
     if quick and seeds == 3 and measured:
         return f" With 3 seeds: {span(measured)}, measured."
     return f" With {seeds} seeds: about {seeds}× as long." if seeds > 1 else ""
+
+
+SIZES = {"quick": "quick", "course": "course size"}
+METRICS = {"val_data_loss": "loss", "val_accuracy": "accuracy"}
+
+
+@dataclass(frozen=True)
+class ExperimentView:
+    """Which lecture experiment the page shows, at which size, by which metric: its URL."""
+
+    preset: str = spec(next(iter(PRESETS)), "preset", "Experiment", choices=tuple(PRESETS))
+    size: str = spec("quick", "size", "Size", choices=tuple(SIZES))
+    metric: str = spec("val_data_loss", "metric", "Metric", choices=tuple(METRICS))

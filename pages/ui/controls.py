@@ -37,6 +37,7 @@ _STATE = "controls_flags"
 
 # page prefix → config class of the widgets named "<prefix>_<field>" (core.lab.controls)
 PREFIXES = {
+    "ex": "experiments",
     "kf": "kfold",
     "se": "search",
     "cd": "course_data",
