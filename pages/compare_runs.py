@@ -12,11 +12,12 @@ from core.runs.records import history_csv, new_records, records_from_json, run_t
 from core.runs.repeats import MEASURES, METHOD, group_table, groups_of, verdict
 from pages.ui import page_state
 from pages.ui.run_view import escape_markdown, metric_choice
-from pages.ui.runtime import chart, job_manager, owner, submit, through_app
+from pages.ui.runtime import chart, job_manager, owner, submit, through_app, url_extras
 from pages.ui.tables import number_table
 
 through_app()  # first: a deep link opens the real app
 
+LINKED_RUNS = str(st.query_params.get("runs", ""))  # read before the URL is tidied
 page_state.no_settings()
 
 MAX_IMPORT_BYTES = 20 * 2**20  # as .streamlit/config.toml's server.maxUploadSize
@@ -71,6 +72,27 @@ if interrupted:
             st.success(f"Queued again as {run_id}: it trains in the background.")
 
 
+def restore_selection(ids: list[str]) -> None:
+    """The runs shown: a link's `runs=run-3,run-5`, else those shown when the learner left
+    the page (Streamlit forgets a page's widgets), else the latest three."""
+    if "cr_runs" in st.session_state:
+        return
+    linked = LINKED_RUNS.split(",")
+    kept = st.session_state.get("cr_kept", {})
+    wanted = [i for i in linked if i in ids] or [i for i in kept.get("runs", []) if i in ids]
+    st.session_state.cr_runs = wanted or ids[-3:]
+    if kept.get("metric") and "cr_metric" not in st.session_state:
+        st.session_state.cr_metric = kept["metric"]
+
+
+def keep_selection() -> None:
+    shown = {"runs": list(st.session_state.cr_runs), "metric": st.session_state.cr_metric}
+    st.session_state.cr_kept = shown
+    query = {**url_extras(), "runs": ",".join(shown["runs"])} if shown["runs"] else url_extras()
+    if st.query_params.to_dict() != query:
+        st.query_params.from_dict(query)
+
+
 def delete_everything() -> None:
     deleted = manager.delete_all(me)
     st.session_state.cr_sure = False
@@ -99,10 +121,10 @@ if not runs:
     st.stop()
 
 labels = {job.id: f"{job.id} · {job.label}" for job in runs}
-chosen = st.multiselect(
-    "Runs", list(labels), default=list(labels)[-3:], key="cr_runs", format_func=labels.get
-)
+restore_selection(list(labels))  # the link's or the last visit's runs, those still here
+chosen = st.multiselect("Runs", list(labels), key="cr_runs", format_func=labels.get)
 metric = metric_choice("cr_metric")
+keep_selection()
 course = st.multiselect(
     "Course runs to draw beside (the notes' printed logs)",
     list(references()),

@@ -150,3 +150,26 @@ def test_a_change_that_rounds_to_nothing_has_no_arrow():
 
     assert accuracy_change(0.9, 0.9) is None and accuracy_change(0.90001, 0.9) is None
     assert accuracy_change(0.9125, 0.9) == "+1.25%" and accuracy_change(0.895, 0.9) == "-0.50%"
+
+
+def test_the_runs_shown_are_in_the_url_and_kept_across_pages():
+    from pages.ui.runtime import job_manager
+
+    manager = job_manager()
+    ids = [manager.adopt("compare-keeper", sample_run(i, f"run {i}")) for i in range(5)]
+    at = AppTest.from_file("../app.py", default_timeout=60)
+    at.session_state["owner"] = "compare-keeper"
+    at.run()
+    at.switch_page("pages/compare_runs.py").run()
+    at.multiselect(key="cr_runs").set_value([ids[0], ids[3]]).run()
+    assert at.query_params["runs"] in (f"{ids[0]},{ids[3]}", [f"{ids[0]},{ids[3]}"])
+    at.switch_page("pages/home.py").run()
+    at.switch_page("pages/compare_runs.py").run()
+    assert at.multiselect(key="cr_runs").value == [ids[0], ids[3]]
+
+    linked = AppTest.from_file("../app.py", default_timeout=60)
+    linked.session_state["owner"] = "compare-keeper"
+    linked.query_params["runs"] = f"{ids[1]},run-999,{ids[4]}"  # a deleted run is left out
+    linked.switch_page("pages/compare_runs.py").run()
+    assert not linked.exception
+    assert linked.multiselect(key="cr_runs").value == [ids[1], ids[4]]
