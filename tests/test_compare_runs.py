@@ -173,3 +173,30 @@ def test_the_runs_shown_are_in_the_url_and_kept_across_pages():
     linked.switch_page("pages/compare_runs.py").run()
     assert not linked.exception
     assert linked.multiselect(key="cr_runs").value == [ids[1], ids[4]]
+
+
+def test_importing_your_own_export_adds_no_copies():
+    from core.runs.records import new_records
+
+    mine = [sample_run(i, f"run {i}") for i in range(3)]
+    for job in mine:  # as a worker reports them: the transport's stamps on every epoch
+        job.history = [
+            {**h, "sent_at": 1.5e9 + h["epoch"], "received_at": 1.6e9} for h in job.history
+        ]
+    back, _ = records_from_json(runs_json(mine))
+    assert new_records(back, mine) == []
+
+
+def test_an_empty_list_and_absurd_metrics_are_refused_with_a_reason():
+    import pytest
+
+    with pytest.raises(ValueError, match="empty list"):
+        records_from_json("[]")
+    document = json.loads(runs_json([sample_run(1, "a")]))
+    document[0]["history"][0]["val_data_loss"] = 1e300
+    with pytest.raises(ValueError, match="outside 0 to 1e"):
+        records_from_json(json.dumps(document))
+    document[0]["history"][0]["val_data_loss"] = 0.5
+    document[0]["history"][0]["accuracy"] = 1.5
+    with pytest.raises(ValueError, match="accuracy is 1.5, outside 0 to 1"):
+        records_from_json(json.dumps(document))

@@ -196,6 +196,8 @@ def records_from_json(text: str) -> tuple[list[JobRecord], list[str]]:
     a file with no good run raises ValueError with a clear message."""
     document = _parse(text)
     documents = document if isinstance(document, list) else [document]
+    if not documents:
+        raise ValueError("This file holds an empty list: it has no run to import.")
     if len(documents) > MAX_RUNS_PER_FILE:
         raise ValueError(
             f"This file holds {len(documents):,} runs; import at most {MAX_RUNS_PER_FILE} at once."
@@ -235,8 +237,12 @@ def zip_folder(path: str, most: int = 50 * 2**20) -> bytes | None:
 
 def fingerprint(job: JobRecord) -> str:
     """What makes two records the same run, whatever their ids: label, config and curves."""
-    curves = [
-        {k: v for k, v in sorted(h.items()) if k != "received_at" and isinstance(v, (int, float))}
+    curves = [  # the transport's own stamps (sent_at, received_at) are not the run's
+        {
+            k: v
+            for k, v in sorted(h.items())
+            if not k.endswith("_at") and isinstance(v, (int, float))
+        }
         for h in job.history
     ]
     config = getattr(job.payload, "config", None)

@@ -66,6 +66,14 @@ def plain_label(value: Any) -> str:
     return plain_text(value) or "imported run"
 
 
+MAX_LOSS = 1e6  # a larger loss is no training curve (and would flatten every chart it is on)
+
+
+def metric_range(name: str) -> tuple[float, float]:
+    """Accuracies lie in [0, 1]; losses and penalties in [0, MAX_LOSS]."""
+    return (0.0, 1.0) if "accuracy" in name else (0.0, MAX_LOSS)
+
+
 def history(value: Any) -> list[dict]:
     rows = []
     for i, row in enumerate(listed(value, "history", MAX_EPOCHS)):
@@ -73,7 +81,7 @@ def history(value: Any) -> list[dict]:
         where = f"history[{i}]"
         clean = {"epoch": whole(row.get("epoch"), f"{where}.epoch", 1, MAX_EPOCHS)}
         for name in METRICS:
-            clean[name] = number(row.get(name), f"{where}.{name}")
+            clean[name] = number(row.get(name), f"{where}.{name}", *metric_range(name))
         if "data_loss" not in row:
             clean["data_loss"] = clean["loss"]
         if "val_data_loss" not in row:
