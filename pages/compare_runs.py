@@ -157,7 +157,10 @@ if st.toggle(
     )
 else:
     overlay = overlay_figure(
-        [(labels[job.id], job.history) for job in selected], metric, reference_lines(course)
+        [(labels[job.id], job.history) for job in selected],
+        metric,
+        reference_lines(course),
+        colors=[job.seq for job in selected],  # a run keeps its color whatever else is shown
     )
     chart(overlay, key="cr_overlay")
 
@@ -189,7 +192,9 @@ if selected:
     c2.download_button(
         f"{first.id} history (CSV)", history_csv(first), f"{first.id}.csv", "text/csv", key="cr_csv"
     )
-if c3.button("Delete selected runs", key="cr_delete", disabled=not selected):
-    for job in selected:
-        manager.delete(me, job.id)
-    st.rerun()
+with c3.popover("Delete selected runs", disabled=not selected, icon=":material/delete:"):
+    st.write(f"Delete {len(selected)} run(s) for good: " + ", ".join(j.id for j in selected) + "?")
+    if st.button("Delete them", key="cr_delete", type="primary"):
+        for job in selected:
+            manager.delete(me, job.id)
+        st.rerun()

@@ -198,5 +198,34 @@ def test_an_empty_list_and_absurd_metrics_are_refused_with_a_reason():
         records_from_json(json.dumps(document))
     document[0]["history"][0]["val_data_loss"] = 0.5
     document[0]["history"][0]["accuracy"] = 1.5
-    with pytest.raises(ValueError, match="accuracy is 1.5, outside 0 to 1"):
+    with pytest.raises(ValueError, match=r"accuracy is 1\.5, outside 0 to 1"):
         records_from_json(json.dumps(document))
+
+
+def test_what_differs_leaves_out_settings_that_change_nothing_for_the_run():
+    from dataclasses import replace
+
+    from core.lab.config import TrainingConfig
+    from core.runs.records import differences
+
+    a = TrainingConfig()  # digits, Adam
+    b = replace(a, vocabulary=5000, momentum=0.9, noise=0.4, dropout=(0.5,))
+    assert differences([a, b]) == ["Dropout p 0", "Dropout p 0.5"]
+    sgd = replace(a, optimizer="sgd", momentum=0.9)
+    assert "Momentum 0.9" in differences([a, sgd])[1]
+
+
+def test_a_run_keeps_its_color_when_another_is_added_to_the_overlay():
+    from core.figures.runs import overlay_figure
+
+    first, second, third = (sample_run(i, f"run {i}") for i in (1, 2, 3))
+    for number, job in enumerate((first, second, third), 1):
+        job.seq = number
+    two = overlay_figure([("b", second.history), ("c", third.history)], colors=[2, 3])
+    three = overlay_figure(
+        [("a", first.history), ("b", second.history), ("c", third.history)], colors=[1, 2, 3]
+    )
+    before = {t.name: t.line.color for t in two.data}
+    after = {t.name: t.line.color for t in three.data}
+    assert before["b"] == after["b"] and before["c"] == after["c"]
+    assert len({after["a"], after["b"], after["c"]}) == 3

@@ -239,15 +239,17 @@ def overlay_figure(
     runs: list[tuple[str, list[dict]]],
     metric: str = "val_data_loss",
     course: list[tuple[str, list[dict]]] = (),
+    colors: list[int] | None = None,
 ) -> go.Figure:
     """Several runs on one chart: one color per run, validation solid, train dashed; the
-    course's own logs (if given) as grey dotted lines, so a run sits beside the lecture's."""
+    course's own logs (if given) as grey dotted lines, so a run sits beside the lecture's.
+    `colors` numbers each run's color (its run number): adding a run recolors no other."""
     title, train_key = METRICS[metric]
     fig = go.Figure()
     add_course_lines(fig, course, metric)
     for index, (label, history) in enumerate(runs):
         epochs = [h["epoch"] for h in history]
-        color = run_color(index)
+        color = run_color(colors[index] if colors else index)
         fig.add_scatter(
             x=epochs,
             y=[h.get(metric) for h in history],

@@ -168,6 +168,26 @@ class TrainingConfig:
     def is_cnn(self) -> bool:
         return self.architecture == "cnn" and self.info.image_shape is not None
 
+    def idle_fields(self) -> set[str]:
+        """Fields whose value changes nothing for this config (its dataset has no noise knob,
+        Adam has no momentum, …): the Lab hides their controls, run tables leave them out."""
+        kind = self.info.kind
+        idle = {name for name, used in (("n_samples", kind in ("points", "table")),
+                                        ("noise", kind == "points"),
+                                        ("vocabulary", kind == "text"),
+                                        ("test_fraction", self.info.embedded),
+                                        ("architecture", self.info.image_shape is not None),
+                                        ("momentum", self.optimizer == "sgd"),
+                                        ("nesterov", self.optimizer == "sgd"))
+                if not used}  # fmt: skip
+        if not self.is_cnn:
+            idle |= {"conv_filters", "conv_dropout", "conv_batchnorm"}
+        if not self.early_stopping:
+            idle |= {"es_monitor", "es_patience", "es_restore_best", "es_min_delta"}
+        if not any(self.batchnorm) and not (self.is_cnn and self.conv_batchnorm):
+            idle.add("batchnorm_position")
+        return idle
+
     def with_layers(self, layers: list[LayerSpec]) -> TrainingConfig:
         """Same config with these hidden layers (per-layer values collapse when all equal)."""
         return replace(

@@ -75,7 +75,8 @@ def differences(configs: list[TrainingConfig]) -> list[str]:
     labels = []
     for config in configs:
         parts = []
-        for field in varying:
+        idle = config.idle_fields()  # vocabulary on digits differs, but changes nothing
+        for field in (f for f in varying if f.name not in idle):
             value = getattr(config, field.name)
             shown = "-".join(map(_text, value)) if isinstance(value, tuple) else _text(value)
             parts.append(f"{field.metadata['spec'].label} {shown}")
