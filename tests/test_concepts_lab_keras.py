@@ -84,3 +84,20 @@ def test_lab_weights_tab_draws_distributions_over_epochs_and_the_stopping_captio
     heatmaps = [t for t in history["data"] if t["type"] == "heatmap"]
     assert len(heatmaps) == 3 and len(heatmaps[0]["x"]) == 5  # epochs 0..4
     assert any("min_delta" in c.value for c in at.caption)
+
+
+def test_an_imdb_runs_misclassified_reviews_carry_their_first_words(tmp_path, monkeypatch):
+    from core.data import loading as data_loading
+    from core.runs.schema import MAX_REVIEW
+    from core.training.lab_task import run_training
+    from tests.course_fixtures import write_course_data
+
+    folder = write_course_data(tmp_path / "keras-datasets")
+    monkeypatch.setenv("REGLAB_DATA_DIR", str(folder))
+    data_loading._course_arrays.cache_clear()
+    config = TrainingConfig(dataset="imdb", vocabulary=100, units=(4,), epochs=1, holdout="first")
+    result = run_training(TrainingPayload(config, str(folder)), QuietReporter())
+    data_loading._course_arrays.cache_clear()
+    wrong = result["test_last"]["misclassified"]
+    assert wrong and all(isinstance(w.get("text"), str) and w["text"] for w in wrong)
+    assert all(len(w["text"]) <= MAX_REVIEW for w in wrong)

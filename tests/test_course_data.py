@@ -95,3 +95,14 @@ def test_holdout_parts():
     assert list(val) == [7, 8, 9]
     train, val = holdout_indices(10, 0.3, "random", 0)
     assert sorted([*train, *val]) == list(range(10)) and len(val) == 3
+
+
+def test_review_openings_decode_the_test_reviews_first_words(data_dir):
+    from core.data.walkthrough import review_openings
+
+    _, _, x_test, _ = course_data.load_raw("imdb", 10_000)
+    ranks = course_data.word_index()
+    openings = review_openings([0, 3, 10**6], 10_000)
+    assert set(openings) == {0, 3}  # an index past the test set is left out
+    assert openings[0].split()[0] == ranks[x_test[0][1] - course_data.INDEX_FROM]
+    assert len(openings[3].split()) == len(x_test[3]) - 1  # every word, the start mark dropped

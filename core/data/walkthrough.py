@@ -39,6 +39,29 @@ class DataView:
 TRAIN, VALIDATION = 0, 1
 
 
+OPENING_WORDS = 40  # a misclassified review's first words, as the Lab shows them
+
+
+def review_openings(
+    indices: list[int], vocabulary: int, data_dir: str | None = None
+) -> dict[int, str]:
+    """Test review index → its first words decoded (out-of-vocabulary words as "?"), the
+    start marker dropped; {} when the files cannot be read."""
+    from core.data.course_data import DatasetUnavailable
+
+    try:
+        _, _, x_test, _ = load_raw("imdb", vocabulary, data_dir=data_dir)
+        ranks = word_index(data_dir)
+    except (DatasetUnavailable, OSError, ValueError):
+        return {}
+    openings = {}
+    for index in indices:
+        if 0 <= index < len(x_test):
+            words = decode_review(list(x_test[index])[1 : OPENING_WORDS + 1], ranks)
+            openings[index] = words + (" …" if len(x_test[index]) > OPENING_WORDS + 1 else "")
+    return openings
+
+
 def imdb_walkthrough(vocabulary: int, index: int, data_dir: str | None = None) -> dict:
     """Review `index` of the training set as the notebook prints it, and the shortest one."""
     x_train, y_train, x_test, _ = load_raw("imdb", vocabulary, data_dir=data_dir)

@@ -15,6 +15,7 @@ from core.lab.config import TrainingConfig
 METRICS = ("loss", "data_loss", "penalty", "accuracy", "val_loss", "val_data_loss", "val_accuracy")
 MAX_EPOCHS = 2_000  # the server's own cap is 500 (REGLAB_MAX_EPOCHS)
 MAX_LABEL = 120
+MAX_REVIEW = 400  # characters of a misclassified review's opening
 FINISHED = ("finished", "stopped", "failed", "diverged")
 
 
@@ -114,15 +115,16 @@ def test_scores(value: Any, where: str, classes: int) -> dict:
     wrong = []
     for i, item in enumerate(listed(value.get("misclassified", []), f"{where}.wrong", 48)):
         item = mapping(item, f"{where}.misclassified[{i}]")
-        wrong.append(
-            {
-                "index": whole(item.get("index"), f"{where}.misclassified[{i}].index"),
-                "true": whole(item.get("true"), f"{where}.misclassified[{i}].true", 0, classes - 1),
-                "predicted": whole(
-                    item.get("predicted"), f"{where}.misclassified[{i}].predicted", 0, classes - 1
-                ),
-            }
-        )
+        entry = {
+            "index": whole(item.get("index"), f"{where}.misclassified[{i}].index"),
+            "true": whole(item.get("true"), f"{where}.misclassified[{i}].true", 0, classes - 1),
+            "predicted": whole(
+                item.get("predicted"), f"{where}.misclassified[{i}].predicted", 0, classes - 1
+            ),
+        }
+        if item.get("text") is not None:  # an IMDB review's first words
+            entry["text"] = plain_text(item["text"], MAX_REVIEW)
+        wrong.append(entry)
     out["misclassified"] = wrong
     images = listed(value.get("misclassified_images", []), f"{where}.images", len(wrong))
     out["misclassified_images"] = [

@@ -10,6 +10,7 @@ import keras
 import numpy as np
 
 from core.data.loading import load_splits
+from core.data.walkthrough import review_openings
 from core.jobs.contract import TestScores, TrainingPayload, TrainingResult
 from core.jobs.reporter import Reporter, StopRequested
 from core.lab.config import TrainingConfig, tensorboard_root
@@ -48,9 +49,25 @@ def run_training(payload: TrainingPayload, reporter: Reporter) -> dict:
         model, live = trained
         if live.last_weights is None:  # stopped inside the first epoch: score what it learned
             live.last_weights = model.get_weights()
-        result = _results(config, splits, model, live, logs)
+        result = _with_reviews(_results(config, splits, model, live, logs), payload)
         raise StopRequested(str(stop), result=result) from None
-    return _results(config, splits, model, live, logs)
+    return _with_reviews(_results(config, splits, model, live, logs), payload)
+
+
+def _with_reviews(result: dict, payload: TrainingPayload) -> dict:
+    """IMDB runs: each misclassified test review's first words travel with the result (the
+    digits and MNIST runs carry their images)."""
+    config = payload.config
+    if config.info.kind != "text":
+        return result
+    scores = [result[k] for k in ("test_last", "test_best", "test_restored") if result.get(k)]
+    wanted = sorted({w["index"] for part in scores for w in part["misclassified"]})
+    openings = review_openings(wanted, config.vocabulary, payload.data_dir)
+    for part in scores:
+        for wrong in part["misclassified"]:
+            if wrong["index"] in openings:
+                wrong["text"] = openings[wrong["index"]]
+    return result
 
 
 def _results(

@@ -196,10 +196,20 @@ def _misclassified(config: TrainingConfig, report: TestScores, chart) -> None:
         st.caption("Caption: true → predicted.")
     else:
         rows = [
-            {"index": w["index"], "true": names[w["true"]], "predicted": names[w["predicted"]]}
+            {
+                "index": w["index"],
+                "true": names[w["true"]],
+                "predicted": names[w["predicted"]],
+                **({"review (first words)": w["text"]} if "text" in w else {}),
+            }
             for w in wrong
         ]
         st.dataframe(pd.DataFrame(rows), hide_index=True)
+        if any("text" in w for w in wrong):
+            st.caption(
+                "Test reviews the model got wrong, decoded as the notebook does (? is a "
+                "word outside the vocabulary)."
+            )
 
 
 def downloads(job: JobRecord) -> None:
