@@ -1,5 +1,6 @@
 """'Show the Keras code' runs as printed for the course datasets and matches the app's counts."""
 
+import json
 import os
 import re
 import subprocess
@@ -56,3 +57,38 @@ def test_course_snippet_runs_as_printed(name, tmp_path):
     restored = config.early_stopping and config.es_restore_best
     label = "restored best weights" if restored else "last epoch"
     assert f"test ({label}" in done.stdout
+
+
+CHECK_BEST = """
+import json
+hist = {k: [float(v) for v in vals] for k, vals in history.history.items()}
+scores = best.evaluate(x_val, y_val, verbose=0, return_dict=True)
+print("CHECK", json.dumps({"history": hist, "best": best_epoch, "kept": scores["data_loss"]}))
+"""
+
+
+def test_penalized_snippet_keeps_the_checkpoint_the_app_would_keep(tmp_path):
+    """With L2 the app's best epoch is the lowest validation *data* loss: so is the snippet's."""
+    config = TrainingConfig(units=(32,), l2=(0.01,), dropout=(0.2,), batchnorm=(True,), epochs=8)
+    code = keras_code(config)
+    assert 'monitor="val_data_loss"' in code and "includes the L1/L2 penalty" in code
+    script = tmp_path / "snippet.py"
+    script.write_text(code + CHECK_BEST, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, str(script)],
+        cwd=tmp_path,
+        env=os.environ | {"TF_CPP_MIN_LOG_LEVEL": "3"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = json.loads(done.stdout.split("CHECK ", 1)[1])
+    history = report["history"]
+    data_losses = history["val_data_loss"]
+    app_best = next(i + 1 for i, v in enumerate(data_losses) if v == min(data_losses))
+    assert report["best"] == app_best
+    totals = history["val_loss"]  # the penalty is in val_loss, not in the data part
+    assert all(total > data for total, data in zip(totals, data_losses, strict=True))
+    assert report["kept"] == pytest.approx(min(data_losses), rel=1e-4)  # the kept checkpoint
+    assert f"best epoch (lowest val_data_loss): {app_best}" in done.stdout

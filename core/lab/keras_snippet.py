@@ -151,6 +151,21 @@ def _optimizer(config: TrainingConfig) -> str:
     return f"keras.optimizers.{name}({lr})"
 
 
+def _data_loss_note(config: TrainingConfig) -> str:
+    if not config.uses_penalty:
+        return ""
+    return (
+        "\n# Keras' val_loss includes the L1/L2 penalty; the app marks the best epoch (and keeps"
+        "\n# the best checkpoint) by the data part alone: the data_loss metric, monitored below."
+        + (
+            "\n# EarlyStopping monitors val_loss with the penalty, as Keras does: its restored"
+            "\n# epoch can differ from the best checkpoint's."
+            if config.early_stopping
+            else ""
+        )
+    )
+
+
 def keras_code(config: TrainingConfig) -> str:
     """A script that loads the data, builds, trains and evaluates the same model."""
     course = config.dataset in _COURSE
@@ -176,7 +191,16 @@ x_test, y_test = x[test], y[test]"""
     model_lines = [f"    keras.Input(shape={input_shape(config)}),"]
     model_lines += [f"    {_layer_line(kind, args)}," for _, kind, args in plan_layers(config)]
     loss = "binary_crossentropy" if config.info.is_binary else "sparse_categorical_crossentropy"
-    callbacks = ['    keras.callbacks.ModelCheckpoint("best.keras", save_best_only=True),']
+    metrics = '["accuracy"]'
+    monitor = "val_loss"
+    if config.uses_penalty:  # the app's best epoch: lowest validation *data* loss
+        metric = "BinaryCrossentropy" if config.info.is_binary else "SparseCategoricalCrossentropy"
+        metrics = f'["accuracy", keras.metrics.{metric}(name="data_loss")]'
+        monitor = "val_data_loss"
+    callbacks = [
+        f'    keras.callbacks.ModelCheckpoint("best.keras", monitor="{monitor}", mode="min", '
+        "save_best_only=True),"
+    ]
     if config.early_stopping:
         callbacks.append(
             f'    keras.callbacks.EarlyStopping(monitor="{config.es_monitor}", '
@@ -203,7 +227,7 @@ model.summary()
 
 model.compile(optimizer={_optimizer(config)},
               loss="{loss}",
-              metrics=["accuracy"])
+              metrics={metrics}){_data_loss_note(config)}
 
 callbacks = [
 {chr(10).join(callbacks)}
@@ -215,6 +239,8 @@ history = model.fit(x_train, y_train,
                     callbacks=callbacks)
 
 print("test ({final}):", model.evaluate(x_test, y_test, verbose=0))
+best_epoch = int(np.argmin(history.history["{monitor}"])) + 1
+print("best epoch (lowest {monitor}):", best_epoch)
 best = keras.models.load_model("best.keras")
 print("test (best checkpoint):", best.evaluate(x_test, y_test, verbose=0))
 '''
