@@ -6,7 +6,6 @@ import time
 import streamlit as st
 
 from core.classroom import board
-from core.classroom.classes import CLASS_PARAM
 from core.figures.board import board_curves, predictions_figure, setting_scatter
 from pages.ui.classroom import (
     class_code,
@@ -14,7 +13,9 @@ from pages.ui.classroom import (
     closes_text,
     is_instructor,
     key_form,
+    linked_code_problem,
     page_url,
+    set_class_code,
 )
 from pages.ui.mission_form import LAB_LABELS, classes_home, instructor_tools
 from pages.ui.runtime import chart, presentation_mode, through_app, url_extras
@@ -44,30 +45,49 @@ if store is None:
     st.info("Classes need the run database: this server keeps runs in memory only (REGLAB_DB_URL).")
     st.stop()
 if info is None:
-    if code:
+    if problem := linked_code_problem():
+        st.warning(problem)
+    elif code:
         st.warning(f"There is no class {code}. Check the code, or create a class.")
     classes_home(store)
     key_form("cb")
     st.stop()
 
+
+def project(on: bool) -> None:
+    """Into or out of the projector view (a callback: before the app's toggle is drawn)."""
+    st.session_state.presentation = on
+
+
 instructor = is_instructor(info)
-join_link = page_url("training_lab", {CLASS_PARAM: info.code})
+open_now = info.is_open(time.time())
+join_link = page_url("training_lab", info.mission.link_query(info.code))
 st.markdown(f"## {info.title} · code **{info.code}**")
-st.caption(f"Join: {join_link} · {closes_text(info)}")
+if open_now:
+    st.markdown(f"Join: [{join_link}]({join_link}) · {closes_text(info)}")
+else:
+    st.caption(closes_text(info))
 if projecting:
-    if st.button("Leave the projector view", key="cb_unproject"):
-        st.session_state.presentation = False
-        st.rerun()
+    st.button("Leave the projector view", key="cb_unproject", on_click=project, args=(False,))
 else:
     if instructor:
         instructor_tools(store, info)
     else:
         key_form("cb")
-    st.page_link(
-        "pages/class_board.py",
-        label="Projector view (no sidebar, names hidden)",
+    left, right = st.columns(2)
+    left.button(
+        "Projector view (no sidebar, names hidden)",
+        key="cb_project",
         icon=":material/present_to_all:",
-        query_params={CLASS_PARAM: info.code, "present": "1"},
+        on_click=project,
+        args=(True,),
+    )
+    right.button(
+        "Open another class",
+        key="cb_other",
+        icon=":material/swap_horiz:",
+        on_click=set_class_code,
+        args=("",),
     )
     if info.mission.title or info.mission.task:
         with st.expander(f"Mission: {info.mission.title}", expanded=False):
@@ -103,7 +123,7 @@ def live_board(code: str) -> None:
     counts[0].metric("Joined", data.joined)
     counts[1].metric("Training now", data.training)
     counts[2].metric("Runs published", len(rows))
-    height = 460 if projecting else 400
+    height = 380 if projecting else 400  # the projector: 1920×1080 without scrolling
     left, right = st.columns(2)
     with left:
         chart(board_curves(rows, label, height), key="cb_curves")
@@ -116,12 +136,14 @@ def live_board(code: str) -> None:
         answers = store.predictions(code, now_info.mission_rev)
         result = board.tally(mission, answers, data)
         st.markdown(f"**Prediction:** {mission.question}")
-        chart(predictions_figure(result.counts, result.showed, 260), key="cb_predictions")
+        chart(
+            predictions_figure(result.counts, result.showed, 200 if projecting else 260),
+            key="cb_predictions",
+        )
         st.caption(result.sentence)
     st.caption(
         f"Updated {time.strftime('%H:%M:%S')}" + (" · test scores revealed" if revealed else "")
     )
 
 
-live = info.is_open(time.time())
-st.fragment(run_every=REFRESH_SECONDS if live else None)(live_board)(info.code)
+st.fragment(run_every=REFRESH_SECONDS if open_now else None)(live_board)(info.code)

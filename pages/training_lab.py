@@ -77,6 +77,8 @@ if left.button("Train", type="primary", disabled=bool(errors or class_wait), key
     if ids and ids[0]:
         st.session_state.tl_run = selected = ids[0]
         runs = manager.jobs(me, TRAINING_TASK)
+if class_wait:
+    st.caption(f":material/how_to_vote: Train waits: {class_wait}")
 current = manager.snapshot(me, selected) if selected else None
 if middle.button("Stop", disabled=not (current and current.active), key="tl_stop"):
     manager.stop(me, selected)
@@ -134,7 +136,8 @@ with st.expander("Model summary", expanded=False):
 
 
 def show_picked_run() -> None:
-    st.session_state.tl_run = st.session_state.tl_pick
+    if st.session_state.tl_pick:
+        st.session_state.tl_run = st.session_state.tl_pick
 
 
 def live_run(run_id: str, was_active: bool) -> None:
@@ -165,6 +168,8 @@ if runs:
     st.subheader("Run history")
     number_table(run_table(list(reversed(runs))))
     ids = [job.id for job in reversed(runs)]
-    if selected in ids:
-        st.session_state.tl_pick = selected  # the selector names the run on screen
-    st.selectbox("Show run", ids, key="tl_pick", on_change=show_picked_run)
+    # The selector names the run on screen, or none: picking any run (even the only one) shows it.
+    st.session_state.tl_pick = selected if selected in ids else None
+    st.selectbox(
+        "Show run", ids, key="tl_pick", placeholder="Pick a run to show", on_change=show_picked_run
+    )

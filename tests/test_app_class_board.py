@@ -118,11 +118,14 @@ def test_with_an_operator_key_only_a_browser_that_entered_it_is_instructor(monke
     monkeypatch.setenv("REGLAB_INSTRUCTOR_KEY", "lecture-key")
     at = open_page(BOARD)
     assert not [b for b in at.button if b.key == "cb_create"]
+    unlock = "FormSubmitter:cb_key_form-Unlock instructor tools"  # Enter submits the form
     at.text_input(key="cb_key").set_value("wrong")
-    at.button(key="cb_unlock").click().run()
+    at.button(key=unlock).click().run()
     assert "not the instructor key" in texts(at)
+    at.run()
+    assert "not the instructor key" not in texts(at)  # said once, not left standing
     at.text_input(key="cb_key").set_value("lecture-key")
-    at.button(key="cb_unlock").click().run()
+    at.button(key=unlock).click().run()
     assert at.button(key="cb_create")
     assert all("lecture-key" not in str(v) for v in at.query_params.values())
     assert at.session_state["cb_key"] == ""
@@ -173,3 +176,51 @@ def test_a_malformed_class_in_a_link_is_ignored_without_a_traceback(page, code):
     assert not at.exception, at.exception
     assert "class_code" not in at.session_state or at.session_state["class_code"] == ""
     assert "<script>" not in texts(at)
+    if code:  # a class= that cannot be a code says so
+        assert "is not a class code" in texts(at)
+
+
+def test_the_projector_button_and_its_way_back_switch_presentation_mode(classes):
+    at, code = create_class()
+    at.button(key="cb_project").click().run()
+    assert not at.exception, at.exception
+    assert at.session_state["presentation"] is True
+    assert not at.title and at.query_params["present"] in (["1"], "1")
+    at.button(key="cb_unproject").click().run()
+    assert not at.exception, at.exception
+    assert at.session_state["presentation"] is False and "present" not in at.query_params
+    assert at.title[0].value == "Class board"
+    assert any(code in m.value and "/training_lab?class=" in m.value for m in at.markdown)
+    at.button(key="cb_other").click().run()  # back to the class home
+    assert at.button(key="cb_create") and at.session_state["class_code"] == ""
+
+
+def test_the_prediction_question_follows_the_tried_value_until_edited(classes):
+    at, _ = create_class()
+    at.selectbox(key="cb_m_about").set_value("l2").run()
+    assert at.text_input(key="cb_m_question").value == ""
+    assert "Type the l2" in texts(at) or "Type the" in texts(at)
+    assert at.button(key="cb_m_save").disabled
+    at.text_input(key="cb_m_value").set_value("0.01").run()
+    assert "= 0.01 lower" in at.text_input(key="cb_m_question").value
+    at.text_input(key="cb_m_value").set_value("0.001").run()
+    assert "= 0.001 lower" in at.text_input(key="cb_m_question").value
+    at.text_input(key="cb_m_question").set_value("Does a tiny L2 help?").run()
+    at.text_input(key="cb_m_value").set_value("0.0001").run()
+    assert at.text_input(key="cb_m_question").value == "Does a tiny L2 help?"
+    at.selectbox(key="cb_m_about").set_value("my own question and choices").run()
+    at.text_area(key="cb_m_choices").set_value("yes").run()
+    assert "at least two choices" in texts(at) and at.button(key="cb_m_save").disabled
+
+
+def test_after_a_restart_the_only_finished_run_can_be_shown_again(classes):
+    lab = open_page(LAB)
+    me = lab.session_state["owner"]
+    stored(classes.store, lab_run(me, 0.2, epochs=4))  # kept from before the restart
+    lab.run()
+    assert lab.selectbox(key="tl_pick").value is None  # nothing on screen: nothing named
+    (shown_id,) = lab.selectbox(key="tl_pick").options
+    lab.selectbox(key="tl_pick").set_value(shown_id).run()
+    assert not lab.exception, lab.exception
+    assert lab.session_state["tl_run"] == shown_id
+    assert lab.selectbox(key="tl_pick").value == shown_id

@@ -150,6 +150,7 @@ def test_a_class_closes_after_its_hours_and_becomes_read_only(classes, clock, mo
     assert not classes.get(code).is_open(clock.now)
     assert "closed" in classes.join(code, "bob", "Bob")
     assert "closed" in classes.publish(code, "ada", job.key)
+    assert not classes.unpublish(code, "ada", job.key)  # a closed board stays as it was
     other = classes.create("teacher", "Other").code
     classes.close(other)
     assert "closed" in classes.join(other, "bob", "Bob")
@@ -196,6 +197,8 @@ def test_predictions_are_kept_once_and_tallied_against_what_the_runs_showed(clas
     info = classes.get(code)
     assert info.mission == mission and info.mission_rev == 1
     lower, higher = OUTCOMES["lower"], OUTCOMES["higher"]
+    empty = board.tally(mission, {}, classes.board(code))
+    assert "No finished run" in empty.sentence and "0 seeds" not in empty.sentence
     assert classes.predict(code, "ada", 1, lower)
     assert classes.predict(code, "ada", 1, higher)  # the first answer stands
     classes.predict(code, "bob", 1, higher)
@@ -209,6 +212,10 @@ def test_predictions_are_kept_once_and_tallied_against_what_the_runs_showed(clas
     result = board.tally(info.mission, classes.predictions(code, 1), classes.board(code))
     assert result.counts == {lower: 1, higher: 1, OUTCOMES["same"]: 0}
     assert result.showed == lower, result.sentence
+    retitled = Mission(**{**mission.__dict__, "title": "Dropout, again", "task": "Go on."})
+    assert classes.set_mission(code, retitled) and classes.get(code).mission_rev == 1  # kept
+    asked = Mission(**{**mission.__dict__, "test_value": "0.3"})
+    assert classes.set_mission(code, asked) and classes.get(code).mission_rev == 2  # asked anew
 
 
 def test_a_mission_link_carries_the_setup_and_flags_exactly():

@@ -185,6 +185,12 @@ def tally(mission: Mission, answers: dict[str, str], data: BoardData) -> Predict
     name = labels("training_lab").get(mission.test_key, mission.test_key)
     a = Group("base", f"{name} {base_value}", groups[base_value])
     b = Group("tested", f"{name} {mission.test_value}", groups[mission.test_value])
+    if not a.runs and not b.runs:
+        return PredictionTally(
+            counts,
+            sentence=f"No finished run with {a.label} or {b.label} on the board yet: once each "
+            "has a few, the runs answer the question.",
+        )
     result = verdict(a, b, "best validation loss")
     if result.half_width is None:
         return PredictionTally(counts, "", result.sentence)

@@ -78,6 +78,11 @@ class Mission:
         return self.choices
 
     @property
+    def prediction(self) -> tuple:
+        """What the learners answer: editing anything else keeps their answers."""
+        return (self.question, self.choices, self.test_key, self.test_value)
+
+    @property
     def asks(self) -> bool:
         return bool(self.question and len(self.answers) >= 2)
 

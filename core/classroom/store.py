@@ -92,7 +92,13 @@ class ClassStore:
         return [_class_from(row) for row in rows]
 
     def set_mission(self, code: str, mission: Mission) -> bool:
-        return self._update(code, mission=mission.to_json(), mission_rev=classes.c.mission_rev + 1)
+        """Save the mission; a changed prediction is asked again (the old answers stay apart)."""
+        info = self.get(code)
+        if info is None:
+            return False
+        asked_again = info.mission.prediction != mission.prediction
+        rev = classes.c.mission_rev + (1 if asked_again else 0)
+        return self._update(code, mission=mission.to_json(), mission_rev=rev)
 
     def set_settings(self, code: str, settings: dict) -> bool:
         return self._update(code, settings=json.dumps(settings, sort_keys=True))
@@ -188,6 +194,10 @@ class ClassStore:
         return done if done is not None else (self.store.problem or "Not published: try again.")
 
     def unpublish(self, code: str, owner: str, run_key: str) -> bool:
+        """Take a run back while the class is open (a closed board stays as it was)."""
+        info = self.get(code)
+        if info is None or not info.is_open(self.clock()):
+            return False
         query = sa.delete(published).where(
             published.c.code == code, published.c.owner == owner, published.c.run_key == run_key
         )

@@ -11,9 +11,9 @@ from plotly.colors import sample_colorscale
 
 from core.figures.style import layout
 
-# Okabe & Ito's palette, told apart with every common color-vision deficiency (yellow last:
-# it is faint on white)
-OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
+# Okabe & Ito's palette, told apart with every common color-vision deficiency (its yellow
+# left out: too faint on white)
+OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
 SCALE = "Viridis"
 LOG_SETTINGS = ("lr", "l1", "l2", "wd")  # settings tried by powers of ten: a log axis
 
@@ -78,6 +78,9 @@ def board_curves(rows, setting: str, height: int = 420) -> go.Figure:
         "validation loss",
         height,
     )
+    longest = max((len(r.history) for r in rows), default=0)
+    if longest <= 10:  # a short run: whole epochs only
+        fig.update_xaxes(dtick=1)
     if not rows:
         _empty(fig, "No run published yet: press Publish under a run in the Training Lab.")
     return fig

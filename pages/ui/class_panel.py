@@ -10,7 +10,7 @@ import streamlit as st
 from core.classroom.classes import ClassInfo
 from core.classroom.names import MAX_LENGTH
 from core.classroom.store import ClassStore, Member
-from pages.ui.classroom import class_code, class_store, closes_text
+from pages.ui.classroom import class_code, class_store, closes_text, linked_code_problem
 from pages.ui.runtime import owner
 
 BOARD_PAGE = "pages/class_board.py"
@@ -21,6 +21,8 @@ def class_box() -> str:
     code = class_code()
     store = class_store()
     if not code:
+        if problem := linked_code_problem():
+            st.warning(problem)
         return ""
     if store is None:
         st.info("Classes need the run database: this server keeps runs in memory only.")
@@ -99,10 +101,15 @@ def publish_control(job) -> None:
     code, store = class_code(), class_store()
     if not code or store is None or job is None or not job.history:
         return
-    member = store.member(code, owner())
-    if member is None:
+    member, info = store.member(code, owner()), store.get(code)
+    if member is None or info is None:
         return
-    if job.key in store.published_keys(code, owner()):
+    on_board = job.key in store.published_keys(code, owner())
+    if not info.is_open(time.time()):  # a closed board stays as it was
+        if on_board:
+            st.caption(f":material/lock: {job.id} is on the closed board of class {code}.")
+        return
+    if on_board:
         left, right = st.columns([3, 1], vertical_alignment="center")
         left.success(f"{job.id} is on the class board of {code}.", icon=":material/check:")
         if right.button("Unpublish", key="tl_cls_unpublish"):

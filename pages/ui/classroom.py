@@ -10,12 +10,13 @@ from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
-from core.classroom.classes import CLASS_PARAM, ClassInfo, normal_code
+from core.classroom.classes import CLASS_PARAM, CODE_LENGTH, ClassInfo, normal_code
 from core.classroom.store import ClassStore
 from pages.ui.runtime import job_manager, owner
 
 KEY_ENV = "REGLAB_INSTRUCTOR_KEY"
 _CODE = "class_code"
+_BAD = "class_code_problem"
 
 
 @st.cache_resource(show_spinner=False)
@@ -27,10 +28,23 @@ def class_store() -> ClassStore | None:
 
 def class_code() -> str:
     """The session's class: a link's `class=CODE` (every page's URL keeps it), else the one
-    opened before in this session; "" for none. A malformed code in a link is ignored."""
-    if linked := normal_code(st.query_params.get(CLASS_PARAM, "")):
+    opened before in this session; "" for none. A malformed code in a link is ignored (and
+    said once, see linked_code_problem)."""
+    raw = str(st.query_params.get(CLASS_PARAM, "") or "")
+    if linked := normal_code(raw):
         st.session_state[_CODE] = linked
+    elif raw.strip():
+        shown = "".join(ch for ch in raw if ch.isalnum())[:12] or "?"
+        st.session_state[_BAD] = (
+            f"The link's class={shown} is not a class code: a code has {CODE_LENGTH} letters "
+            "and digits, as on the projected board."
+        )
     return st.session_state.get(_CODE, "")
+
+
+def linked_code_problem() -> str:
+    """What was wrong with a link's `class=` value, once ("" when it was fine or absent)."""
+    return st.session_state.pop(_BAD, "")
 
 
 def set_class_code(code: str) -> None:
@@ -82,15 +96,16 @@ def key_form(prefix: str) -> None:
             st.session_state[f"{prefix}_key_wrong"] = True
 
     with st.expander("Instructor? Enter the key", icon=":material/key:"):
-        st.text_input(
-            "Instructor key",
-            type="password",
-            key=f"{prefix}_key",
-            help="The key the operator set (REGLAB_INSTRUCTOR_KEY). This browser remembers it: "
-            "you enter it once. It is never put in a link.",
-        )
-        st.button("Unlock instructor tools", key=f"{prefix}_unlock", on_click=check)
-        if st.session_state.get(f"{prefix}_key_wrong"):
+        with st.form(f"{prefix}_key_form", border=False):  # Enter submits
+            st.text_input(
+                "Instructor key",
+                type="password",
+                key=f"{prefix}_key",
+                help="The key the operator set (REGLAB_INSTRUCTOR_KEY). This browser remembers "
+                "it: you enter it once. It is never put in a link.",
+            )
+            st.form_submit_button("Unlock instructor tools", on_click=check)
+        if st.session_state.pop(f"{prefix}_key_wrong", False):  # said once, not kept
             st.error("That is not the instructor key.")
 
 

@@ -169,7 +169,13 @@ def flags_caption(container: Any = None) -> None:
         f":material/lock: This link {' and '.join(parts)} of the controls "
         "(an instructor's mission): their values come from the link."
     )
-    if box.button("Show every control", key="controls_clear"):
+    with box.popover("Show every control", icon=":material/lock_open:"):
+        st.write(
+            "The mission chose these settings for the whole class: changed ones make your runs "
+            "harder to compare with the others'."
+        )
+        show_all = st.button("Show them anyway", key="controls_clear")
+    if show_all:
         clear()
         st.query_params.from_dict(
             {k: v for k, v in st.query_params.to_dict().items() if not rules.has_flags([k])}

@@ -105,6 +105,14 @@ def board_settings(store: ClassStore, info: ClassInfo, container) -> None:
         st.toggle("Anonymous (no names)", key="cb_anon", on_change=save)
 
 
+def _suggest_question(question: str) -> None:
+    """Fill the question from the tried value, and follow the value while it is not edited."""
+    current = st.session_state.get("cb_m_question", "")
+    if not current.strip() or current == st.session_state.get("cb_m_suggested"):
+        st.session_state.cb_m_question = question
+    st.session_state.cb_m_suggested = question
+
+
 def mission_editor(store: ClassStore, info: ClassInfo) -> None:
     mission = info.mission
     defaults = {
@@ -116,6 +124,9 @@ def mission_editor(store: ClassStore, info: ClassInfo) -> None:
         "cb_m_value": mission.test_value,
         "cb_m_question": mission.question,
         "cb_m_choices": "\n".join(mission.choices),
+        "cb_m_suggested": default_question(mission.test_key, mission.test_value)
+        if mission.test_key
+        else "",
     }
     for key, value in defaults.items():
         st.session_state.setdefault(key, value)
@@ -144,22 +155,27 @@ def mission_editor(store: ClassStore, info: ClassInfo) -> None:
     test_key = about if about in COLORINGS else ""
     problem, value = "", ""
     if test_key:
-        value = st.text_input(
+        typed = st.text_input(
             f"{LAB_LABELS[test_key]} to try against the setup's", key="cb_m_value"
         )
-        config, notes = from_query(TrainingConfig, {test_key: value})
-        problem = notes[0] if notes or not value.strip() else ""
-        value = to_query(config, only_changed=False).get(test_key, value)
-        if not st.session_state.cb_m_question and value.strip():
-            st.session_state.cb_m_question = default_question(test_key, value)
+        config, notes = from_query(TrainingConfig, {test_key: typed})
+        if not typed.strip():
+            problem = f"Type the {LAB_LABELS[test_key].lower()} to try, e.g. one the setup lacks."
+        elif notes:
+            problem = notes[0]
+        else:
+            value = to_query(config, only_changed=False).get(test_key, typed)
+            _suggest_question(default_question(test_key, value))
     st.text_input("Question", key="cb_m_question", disabled=about == NONE)
     if about == CUSTOM:
         st.text_area("Choices, one per line", key="cb_m_choices")
-    if problem:
-        st.error(problem)
     choices = [c.strip() for c in st.session_state.cb_m_choices.splitlines() if c.strip()]
     if about == CUSTOM and len(choices) < 2:
         problem = "A question of your own needs at least two choices, one per line."
+    if about != NONE and not st.session_state.cb_m_question.strip():
+        problem = problem or "Write the question the learners answer."
+    if problem:
+        st.error(problem)
     if st.button("Save the mission", key="cb_m_save", type="primary", disabled=bool(problem)):
         saved = Mission(
             title=st.session_state.cb_m_title.strip(),
@@ -174,5 +190,9 @@ def mission_editor(store: ClassStore, info: ClassInfo) -> None:
             color_by=test_key or mission.color_by,
         )
         if is_instructor(info) and store.set_mission(info.code, saved):
-            st.toast("Mission saved: the join link below opens it.")
+            asked = saved.prediction != mission.prediction and saved.asks
+            st.toast(
+                "Mission saved: the join link below opens it."
+                + (" Learners answer the new prediction before their next Train." if asked else "")
+            )
             st.rerun()
