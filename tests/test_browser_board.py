@@ -83,6 +83,7 @@ def test_two_learners_and_an_instructor_run_a_class(tmp_path):
         assert "0.01" not in str(traces)
         assert re.search(r"Training now\s+0\b", desk.inner_text())
         assert re.search(r"Joined\s+2\b", desk.inner_text())
+        board.evaluate("document.activeElement && document.activeElement.blur()")
         shot_at(board, desk.get_by_text("Joined", exact=True), "class_board")
 
         desk.get_by_role("button", name="Reveal test scores").click()
@@ -104,4 +105,6 @@ def test_two_learners_and_an_instructor_run_a_class(tmp_path):
         main(projector).get_by_text("Runs published").wait_for(timeout=30_000)
         assert projector.locator("[data-testid=stSidebar]").is_hidden()
         assert "Ada" not in main(projector).inner_text()
+        projector.wait_for_function(f"({BOARD_TRACES})() !== null", timeout=30_000)
+        projector.wait_for_timeout(500)  # the scatter beside it draws in the same pass
         shot(projector, "class_board_projector")

@@ -128,6 +128,7 @@ def setting_scatter(rows, setting: str, height: int = 420, key: str = "") -> go.
     layout(
         fig, f"{setting} against the best validation loss", setting, "best validation loss", height
     )
+    fig.update_yaxes(rangemode="tozero")  # a loss: never below zero, even for one point
     if numbers is not None and key in LOG_SETTINGS and numbers and min(numbers) > 0:
         fig.update_xaxes(type="log")
     if numbers is None:
