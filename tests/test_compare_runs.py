@@ -96,16 +96,21 @@ def test_import_of_many_runs_and_bad_files():
             raise AssertionError("bad file accepted")
 
 
-def test_page_overlays_the_selected_runs():
+def compare_page_with_runs(owner: str, count: int) -> tuple[AppTest, list[str]]:
+    """Compare runs opened by `owner`, who has `count` sample runs."""
     from pages.ui.runtime import job_manager
 
     manager = job_manager()
-    ids = [manager.adopt("compare-tester", sample_run(i, f"run {i}")) for i in range(4)]
+    ids = [manager.adopt(owner, sample_run(i, f"run {i}")) for i in range(count)]
     at = AppTest.from_file("../app.py", default_timeout=60)
-    at.session_state["owner"] = "compare-tester"
+    at.session_state["owner"] = owner
     at.run()
-    at.switch_page("pages/compare_runs.py")
-    at.run()
+    at.switch_page("pages/compare_runs.py").run()
+    return at, ids
+
+
+def test_page_overlays_the_selected_runs():
+    at, ids = compare_page_with_runs("compare-tester", 4)
     assert not at.exception
     assert at.multiselect(key="cr_runs").value == ids[-3:]
     at.multiselect(key="cr_runs").set_value([ids[0], ids[2]]).run()
@@ -153,14 +158,7 @@ def test_a_change_that_rounds_to_nothing_has_no_arrow():
 
 
 def test_the_runs_shown_are_in_the_url_and_kept_across_pages():
-    from pages.ui.runtime import job_manager
-
-    manager = job_manager()
-    ids = [manager.adopt("compare-keeper", sample_run(i, f"run {i}")) for i in range(5)]
-    at = AppTest.from_file("../app.py", default_timeout=60)
-    at.session_state["owner"] = "compare-keeper"
-    at.run()
-    at.switch_page("pages/compare_runs.py").run()
+    at, ids = compare_page_with_runs("compare-keeper", 5)
     at.multiselect(key="cr_runs").set_value([ids[0], ids[3]]).run()
     assert at.query_params["runs"] in (f"{ids[0]},{ids[3]}", [f"{ids[0]},{ids[3]}"])
     at.switch_page("pages/home.py").run()
