@@ -5,6 +5,7 @@ import streamlit as st
 from pages.ui.classroom import class_code
 from pages.ui.controls import controls
 from pages.ui.runtime import (
+    FIGURE_FORMATS,
     apply_presentation_css,
     heartbeat,
     job_manager,
@@ -55,8 +56,18 @@ controls(st.sidebar).toggle(
     help="Larger fonts and figure text, for projectors and screenshots.",
 )
 apply_presentation_css()
+st.sidebar.selectbox(
+    "Camera button saves",
+    list(FIGURE_FORMATS),
+    format_func=FIGURE_FORMATS.get,
+    key="figure_format",
+    help="What a chart's camera button (top right, on hover) downloads: a 16:9 PNG for slides "
+    "(1920×1080), the same as SVG, or the chart as on screen at 3× resolution.",
+)
 with st.sidebar:
     heartbeat()
     remember_learner()
 saving_notice()
-st.navigation(PAGES, expanded=True).run()
+page = st.navigation(PAGES, expanded=True)
+st.session_state.page_title = page.title  # figure downloads are named after their page
+page.run()

@@ -213,10 +213,12 @@ def test_the_prediction_question_follows_the_tried_value_until_edited(classes):
     assert "at least two choices" in texts(at) and at.button(key="cb_m_save").disabled
 
 
-def test_after_a_restart_the_only_finished_run_can_be_shown_again(classes):
+def test_after_a_restart_the_only_finished_run_can_be_shown_again():
     lab = open_page(LAB)
     me = lab.session_state["owner"]
-    stored(classes.store, lab_run(me, 0.2, epochs=4))  # kept from before the restart
+    from pages.ui.runtime import job_manager
+
+    job_manager().adopt(me, lab_run(me, 0.2, epochs=4))  # as read back after a restart
     lab.run()
     assert lab.selectbox(key="tl_pick").value is None  # nothing on screen: nothing named
     (shown_id,) = lab.selectbox(key="tl_pick").options

@@ -13,7 +13,17 @@ EDGES = {
     "w35": ("n3", "n5"),
     "w45": ("n4", "n5"),
 }
-LABEL_AT = {"w13": 0.25, "w23": 0.25, "w14": 0.25, "w24": 0.25, "w35": 0.5, "w45": 0.5}
+# Where each weight's label sits: (fraction along its edge, shift up): clear of the nodes and
+# of each other down to a phone's width (390 px), where a unit of x is ~130 px wide.
+LABEL_AT = {
+    "w13": (0.45, 0.09),
+    "w24": (0.45, -0.09),
+    "w14": (0.7, 0.0),
+    "w23": (0.7, 0.0),
+    "w35": (0.5, 0.09),
+    "w45": (0.5, -0.09),
+}
+TEXT_ABOVE = ("n3",)  # its values go above it: below, they would meet w23's label
 HOT, COLD = "#ff7f0e", "#9aa5b1"
 
 
@@ -32,14 +42,15 @@ def network_figure(
             hoverinfo="skip",
             line={"color": HOT if hot else COLD, "width": 5 if hot else 2},
         )
-        t = LABEL_AT[name]
+        t, up = LABEL_AT[name]
         fig.add_annotation(
             x=x0 + (x1 - x0) * t,
-            y=y0 + (y1 - y0) * t + 0.05,
-            text=f"<b>{name}</b> = {weights[name]:.4f}",
+            y=y0 + (y1 - y0) * t + up,
+            text=f"<b>{name}</b><br>{weights[name]:.4f}",  # two short lines: narrow enough
             showarrow=False,
-            font={"color": HOT if hot else "#333", "size": 13},
+            font={"color": HOT if hot else "#333", "size": 12},
             bgcolor="rgba(255,255,255,0.85)",
+            name=name,
         )
     names = list(POSITIONS)
     fig.add_scatter(
@@ -47,7 +58,7 @@ def network_figure(
         y=[POSITIONS[n][1] for n in names],
         mode="markers+text",
         text=[node_text.get(n, n) for n in names],
-        textposition="bottom center",
+        textposition=["top center" if n in TEXT_ABOVE else "bottom center" for n in names],
         marker={
             "size": 46,
             "color": [HOT if n in touches else "#1f77b4" for n in names],
@@ -71,7 +82,7 @@ def network_figure(
         title={"text": "The network (orange: what this step uses or changes)", "x": 0.01},
         margin={"l": 20, "r": 20, "t": 50, "b": 20},
         xaxis={"visible": False, "range": [-0.35, 2.35]},
-        yaxis={"visible": False, "range": [-0.05, 1.0]},
+        yaxis={"visible": False, "range": [-0.05, 1.12]},
     )
     return fig
 

@@ -9,11 +9,6 @@ from plotly.subplots import make_subplots
 from core.figures.style import layout
 
 
-def _legend_above(fig: go.Figure) -> go.Figure:
-    """Room for the legend above the subplot titles."""
-    return fig.update_layout(legend={"y": 1.14}, margin={"t": 95})
-
-
 def histograms_figure(z: np.ndarray, normalized: np.ndarray, out: np.ndarray) -> go.Figure:
     """One unit over the batch: raw z (left); normalized ẑ and γẑ + β (right)."""
     fig = make_subplots(
@@ -32,7 +27,7 @@ def histograms_figure(z: np.ndarray, normalized: np.ndarray, out: np.ndarray) ->
         )  # fmt: skip
     fig.update_layout(barmode="overlay")
     layout(fig, "One unit's values over the mini-batch", "value", "count", height=380)
-    return _legend_above(fig)
+    return fig  # the legend stays under the plot (style.layout), clear of the subplot titles
 
 
 def units_figure(mean: np.ndarray, var: np.ndarray, out: np.ndarray) -> go.Figure:
@@ -45,7 +40,7 @@ def units_figure(mean: np.ndarray, var: np.ndarray, out: np.ndarray) -> go.Figur
     fig.add_bar(x=units, y=out.var(axis=0), showlegend=False, marker_color="#d62728", row=1, col=2)
     fig.update_yaxes(type="log", row=1, col=2)
     layout(fig, "All 16 units: batch statistics before and after", "unit", "", height=380)
-    return _legend_above(fig)
+    return fig  # the legend stays under the plot (style.layout), clear of the subplot titles
 
 
 def running_figure(
@@ -67,7 +62,7 @@ def running_figure(
         fig.add_hline(y=true, line={"dash": "dot", "color": "#2ca02c"}, row=1, col=col)
     fig.add_scatter(x=[None], y=[None], name="true value", line={"dash": "dot", "color": "#2ca02c"})
     layout(fig, f"Unit {unit}: what evaluation mode will use", "training batch", "")
-    return _legend_above(fig)
+    return fig  # the legend stays under the plot (style.layout), clear of the subplot titles
 
 
 def placement_figure(outputs: dict[str, np.ndarray]) -> go.Figure:

@@ -13,8 +13,12 @@ def run_color(index: int) -> str:
     return PALETTE[index % len(PALETTE)]
 
 
+MODEBAR_ROOM = 28  # px above the title: the chart's toolbar (camera, zoom) sits there on screen
+
+
 def layout(fig: go.Figure, title: str, x_title: str, y_title: str, height: int = 360):
-    """The app's common layout: title at the left, axis titles, the legend under the plot."""
+    """The app's common layout: title at the left under the toolbar's row, axis titles, the
+    legend under the plot."""
     fig.update_layout(
         title={"text": title, "x": 0.01},
         xaxis_title=x_title,
@@ -53,3 +57,69 @@ def legend_below(fig: go.Figure) -> go.Figure:
         legend={"orientation": "h", "y": -0.14, "yanchor": "top", "x": 0, "xanchor": "left"},
         margin={"b": 110},
     )
+
+
+def wrap_title(text: str, width: int) -> str:
+    """A long title over lines of at most `width` characters, broken between words."""
+    lines: list[str] = []
+    for part in str(text).split("<br>"):
+        line = ""
+        for word in part.split(" "):
+            if line and len(line) + 1 + len(word) > width:
+                lines.append(line)
+                line = word
+            else:
+                line = f"{line} {word}" if line else word
+        lines.append(line)
+    return "<br>".join(lines)
+
+
+def fit_title(fig: go.Figure, width: int) -> go.Figure:
+    """Wrap the title to `width` characters and put it under the toolbar's row, with the top
+    margin it then needs: no title runs off the figure or hides under the toolbar."""
+    title = fig.layout.title.text
+    if not title:
+        return fig
+    wrapped = wrap_title(title, width)
+    lines = wrapped.count("<br>") + 1
+    size = fig.layout.title.font.size or (fig.layout.font.size or 12) * 1.4
+    top = fig.layout.margin.t if fig.layout.margin.t is not None else 80
+    needed = MODEBAR_ROOM + int(lines * size * 1.35 + (lines - 1) * size) + 16
+    height = fig.layout.height or 450
+    fig.update_layout(
+        title={
+            "text": wrapped,
+            "yref": "container",
+            # its top edge under the toolbar's row (Plotly raises a title of several lines
+            # by all but its first line: given back)
+            "y": 1 - (MODEBAR_ROOM + (lines - 1) * size) / height,
+            "yanchor": "top",
+        },
+        margin={"t": max(top, needed)},
+    )
+    return fig
+
+
+def title_chars(presentation: bool) -> int:
+    """How many title characters fit on a line of a half-width chart (two columns)."""
+    return 38 if presentation else 60
+
+
+def legend_clear_of_axis(fig: go.Figure) -> go.Figure:
+    """A legend under the plot starts below the x ticks and the x axis title, whatever their
+    font sizes (presentation mode makes them larger) and the plot's height."""
+    legend = fig.layout.legend
+    if legend.orientation != "h" or legend.y is None or legend.y >= 0:
+        return fig
+    base = fig.layout.font.size or 12
+    axis = fig.layout.xaxis
+    ticks = (axis.tickfont.size or base) * 1.5
+    title = (axis.title.font.size or base * 1.15) * 1.5 if axis.title.text else 0
+    below = ticks + title + 10  # px from the plot's bottom edge to the legend's top
+    margin = fig.layout.margin
+    top = margin.t if margin.t is not None else 80
+    bottom = max(margin.b if margin.b is not None else 80, int(below + base * 2.4))
+    plot = (fig.layout.height or 450) - top - bottom
+    if plot > 40:
+        fig.update_layout(legend={"y": -below / plot}, margin={"b": bottom})
+    return fig

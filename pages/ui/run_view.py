@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -79,6 +80,7 @@ def _progress(progress: dict) -> tuple[float, str]:
 
 
 def curves(job: JobRecord, chart, key: str) -> None:
+    chart = partial(chart, name=job.id)  # downloads named after the run
     config: TrainingConfig = job.payload.config
     if not job.history:
         st.caption("The first epoch includes Keras' one-off graph tracing (about 2–3 s).")
@@ -135,6 +137,7 @@ def accuracy_change(new: float, old: float) -> str | None:
 
 
 def results(job: JobRecord, chart) -> None:
+    chart = partial(chart, name=job.id)
     config: TrainingConfig = job.payload.config
     result = training_result(job.result)
     if result is None:

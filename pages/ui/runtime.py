@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import uuid
 from pathlib import Path
 
 import streamlit as st
 
-from core.figures.style import presentation_style
+from core.figures.style import fit_title, legend_clear_of_axis, presentation_style, title_chars
 from core.jobs.contract import Payload
 from core.jobs.identity import LEARNER_COOKIE, cookie_script, learner_id, new_token
 from core.jobs.manager import JobLimitReached, JobManager, Policy, backend_from_env
@@ -203,14 +204,40 @@ def apply_presentation_css() -> None:
         )
 
 
-PLOTLY_CONFIG = {
-    "displaylogo": False,
-    "toImageButtonOptions": {"format": "png", "scale": 3, "filename": "regularization-lab"},
+FIGURE_FORMATS = {
+    "slide": "PNG 16:9 (slides)",
+    "svg": "SVG 16:9",
+    "screen": "PNG as on screen",
 }
+SLIDE = {"width": 960, "height": 540, "scale": 2}  # 1920×1080 pixels, fonts sized for a slide
 
 
-def chart(fig, key: str | None = None) -> None:
-    """A Plotly figure whose camera button saves a 3× PNG, bigger fonts in presentation mode."""
+def figure_config(fig, name: str = "") -> dict:
+    """The chart's toolbar: the camera button saves in the format chosen in the sidebar, under
+    a file name from the page, the run and the figure's title."""
+    chosen = st.session_state.get("figure_format", "slide")
+    title = str(fig.layout.title.text or "").replace("<br>", " ")
+    words = [st.session_state.get("page_title", ""), name, title]
+    filename = slug(" ".join(w for w in words if w)) or "regularization-lab"
+    if chosen == "screen":
+        image = {"format": "png", "scale": 3}
+    else:
+        image = {**SLIDE, "format": "svg" if chosen == "svg" else "png"}
+        if chosen == "svg":
+            image["scale"] = 1
+    return {"displaylogo": False, "toImageButtonOptions": {**image, "filename": filename}}
+
+
+def slug(text: str, most: int = 80) -> str:
+    """A file name's part from any text: lower case, letters and digits joined by dashes."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:most].strip("-")
+
+
+def chart(fig, key: str | None = None, name: str = "") -> None:
+    """A Plotly figure: bigger fonts in presentation mode, a title that fits (wrapped, under
+    the toolbar's row), a legend clear of the axis, saved for slides by the camera button."""
     if presentation_mode():
         presentation_style(fig)
-    st.plotly_chart(fig, key=key, config=PLOTLY_CONFIG, width="stretch")
+    fit_title(fig, title_chars(presentation_mode()))
+    legend_clear_of_axis(fig)
+    st.plotly_chart(fig, key=key, config=figure_config(fig, name), width="stretch")

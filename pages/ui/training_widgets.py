@@ -61,9 +61,9 @@ def _layers(container) -> list[LayerSpec]:
             previous = st.session_state.get(f"tl_{short}_{i - 1}", default)
             st.session_state.setdefault(f"tl_{short}_{i}", previous)
         box = container.expander(f"Layer {i + 1}", expanded=not same or i == 0)
-        c1, c2 = box.columns(2)
-        units = c1.number_input("Units", *bounds("units"), step=8, key=f"tl_units_{i}")
-        activation = c2.selectbox("Activation", ACTIVATIONS, key=f"tl_act_{i}")
+        # one above the other: "sigmoid" would be cut in a half-width box (presentation fonts)
+        units = box.number_input("Units", *bounds("units"), step=8, key=f"tl_units_{i}")
+        activation = box.selectbox("Activation", ACTIVATIONS, key=f"tl_act_{i}")
         regs = shared if shared else _regularization_inputs(f"_{i}", box)
         layers.append(LayerSpec(int(units), activation, *regs))
     return layers
