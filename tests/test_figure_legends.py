@@ -7,10 +7,11 @@ from core.figures import batchnorm
 from core.figures.runs import curves_figure
 from core.figures.style import (
     MODEBAR_ROOM,
-    PRESENTATION_SIZES,
     fit_title,
     legend_clear_of_axis,
+    legend_rows,
     presentation_style,
+    room_for_legend,
     title_chars,
     wrap_title,
 )
@@ -65,18 +66,25 @@ def test_a_long_title_is_wrapped_between_words_and_given_room_under_the_toolbar(
     assert fig.layout.margin.t >= MODEBAR_ROOM + len(lines) * 16  # 12 px text × 1.35
 
 
-def test_in_presentation_mode_the_legend_hangs_below_the_larger_axis_title():
+def test_a_legend_under_the_plot_sits_at_the_figure_bottom_with_automatic_margins():
     fig = presentation_style(curves_figure(_history(), "loss"))
-    fit_title(fig, title_chars(presentation=True))
     legend_clear_of_axis(fig)
-    plot = fig.layout.height - fig.layout.margin.t - fig.layout.margin.b
-    legend_top = -fig.layout.legend.y * plot  # px under the plot's bottom edge
-    sizes = PRESENTATION_SIZES
-    assert legend_top >= 1.4 * (sizes["ticks"] + sizes["axis_title"])
-    assert fig.layout.margin.b >= legend_top + sizes["legend"]
+    legend = fig.layout.legend
+    assert (legend.yref, legend.y, legend.yanchor) == ("container", 0.0, "bottom")
+    assert fig.layout.xaxis.automargin  # the ticks and axis title stay above it
 
 
 def test_wrap_title_keeps_short_titles_and_existing_breaks():
     assert wrap_title("Loss", 10) == "Loss"
     assert wrap_title("one two three four", 9) == "one two<br>three<br>four"
     assert wrap_title("a<br>b c", 3) == "a<br>b c"
+
+
+def test_a_legend_that_wraps_gets_its_rows_added_to_the_height():
+    fig = presentation_style(curves_figure(_history(), "loss"))
+    height = fig.layout.height
+    rows = legend_rows(fig, 440)
+    assert rows >= 2  # "best epoch … (lowest validation data loss)" alone fills a row
+    room_for_legend(fig, 440)
+    assert fig.layout.height >= height + (rows - 1) * fig.layout.legend.font.size
+    assert legend_rows(curves_figure(_history(), "loss"), 2000) == 1

@@ -106,20 +106,47 @@ def title_chars(presentation: bool) -> int:
 
 
 def legend_clear_of_axis(fig: go.Figure) -> go.Figure:
-    """A legend under the plot starts below the x ticks and the x axis title, whatever their
-    font sizes (presentation mode makes them larger) and the plot's height."""
+    """A legend under the plot sits at the figure's bottom edge (container coordinates), and
+    Plotly's automatic margin keeps the plot, its ticks and its axis title above it, however
+    many rows the legend wraps to and whatever the font sizes (presentation mode)."""
     legend = fig.layout.legend
     if legend.orientation != "h" or legend.y is None or legend.y >= 0:
         return fig
-    base = fig.layout.font.size or 12
-    axis = fig.layout.xaxis
-    ticks = (axis.tickfont.size or base) * 1.5
-    title = (axis.title.font.size or base * 1.15) * 1.5 if axis.title.text else 0
-    below = ticks + title + 10  # px from the plot's bottom edge to the legend's top
-    margin = fig.layout.margin
-    top = margin.t if margin.t is not None else 80
-    bottom = max(margin.b if margin.b is not None else 80, int(below + base * 2.4))
-    plot = (fig.layout.height or 450) - top - bottom
-    if plot > 40:
-        fig.update_layout(legend={"y": -below / plot}, margin={"b": bottom})
+    fig.update_layout(legend={"yref": "container", "y": 0.0, "yanchor": "bottom"})
+    fig.update_xaxes(automargin=True)
+    return fig
+
+
+FONT = "Arial, Helvetica, 'Liberation Sans', sans-serif"  # the same on screen and in a saved image
+
+
+def legend_rows(fig: go.Figure, width_px: int) -> int:
+    """How many rows a horizontal legend wraps to in a chart `width_px` wide (an estimate:
+    an entry is its symbol and its text, at about 0.55 em a character)."""
+    size = fig.layout.legend.font.size or fig.layout.font.size or 12
+    names = [
+        str(t.name)
+        for t in fig.data
+        if t.name and t.showlegend is not False and getattr(t, "legendgroup", None) is not False
+    ]
+    widths = [50 + 0.55 * size * len(name) for name in dict.fromkeys(names)]
+    if not widths:
+        return 0
+    if sum(widths) <= width_px:
+        return 1
+    # Plotly then lays the entries out in columns as wide as the widest entry
+    columns = max(1, int(width_px // max(widths)))
+    return -(-len(widths) // columns)
+
+
+def room_for_legend(fig: go.Figure, width_px: int = 480) -> go.Figure:
+    """A legend that wraps to several rows gets them added to the figure's height: the plot
+    keeps its own height instead of being squashed by the legend below it."""
+    legend = fig.layout.legend
+    if legend.orientation != "h" or fig.layout.showlegend is False:
+        return fig
+    extra = legend_rows(fig, width_px) - 1
+    if extra > 0:
+        size = legend.font.size or fig.layout.font.size or 12
+        fig.update_layout(height=(fig.layout.height or 450) + int(extra * size * 1.9))
     return fig

@@ -10,7 +10,14 @@ from pathlib import Path
 
 import streamlit as st
 
-from core.figures.style import fit_title, legend_clear_of_axis, presentation_style, title_chars
+from core.figures.style import (
+    FONT,
+    fit_title,
+    legend_clear_of_axis,
+    presentation_style,
+    room_for_legend,
+    title_chars,
+)
 from core.jobs.contract import Payload
 from core.jobs.identity import LEARNER_COOKIE, cookie_script, learner_id, new_token
 from core.jobs.manager import JobLimitReached, JobManager, Policy, backend_from_env
@@ -238,6 +245,8 @@ def chart(fig, key: str | None = None, name: str = "") -> None:
     the toolbar's row), a legend clear of the axis, saved for slides by the camera button."""
     if presentation_mode():
         presentation_style(fig)
+    fig.update_layout(font_family=fig.layout.font.family or FONT)
     fit_title(fig, title_chars(presentation_mode()))
+    room_for_legend(fig)
     legend_clear_of_axis(fig)
     st.plotly_chart(fig, key=key, config=figure_config(fig, name), width="stretch")
