@@ -32,9 +32,9 @@ def test_offline_preset_runs_and_overlays_every_run():
     assert list(at.dataframe[0].value["Seeds"]) == [3, 3, 3]
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
     solid = [t["name"] for t in spec["data"] if t.get("showlegend", True)]
-    assert solid == [f"{name} (mean of 3 seeds)" for name in ("none", "L2 0.001", "dropout 0.5")]
+    assert solid == [f"{name} (mean of 3 seeds)" for name in ("none", "L2 0.01", "dropout 0.5")]
     assert sum(t.get("fill") == "toself" for t in spec["data"]) == 3  # one band per setting
-    assert all(len(t["x"]) == 30 for t in spec["data"] if t.get("fill") != "toself")
+    assert all(len(t["x"]) == 120 for t in spec["data"] if t.get("fill") != "toself")
 
 
 def test_the_experiment_size_and_metric_are_in_the_url_and_kept_across_pages():

@@ -150,3 +150,19 @@ def test_export_and_import_keep_the_groups():
     assert '"group": "plain"' in text
     records, _ = records_from_json(text)
     assert [(g.label, g.seeds) for g in groups_of(records)] == [("plain", 2), ("l2", 2)]
+
+
+def test_coinciding_settings_stay_distinguishable_in_the_band_figure():
+    same = [0.30, 0.31]
+    groups = groups_of(
+        [
+            *group_runs("none", BASE, same),
+            *group_runs("L2", replace(BASE, l2=(1e-3,)), same),
+            *group_runs("dropout", replace(BASE, dropout=(0.5,)), same),
+        ]
+    )
+    means = [t for t in band_figure(groups).data if t.showlegend is not False]
+    styles = [(t.line.width, t.marker.symbol) for t in means]
+    assert len(set(styles)) == 3  # identical curves, three looks
+    widths = [w for w, _ in styles]
+    assert widths == sorted(widths, reverse=True)  # the first drawn (lowest) is the widest

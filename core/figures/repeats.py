@@ -11,6 +11,9 @@ from core.runs.repeats import Band, Group, band
 SPREADS = {"std": "±1 std over seeds", "range": "min–max over seeds"}
 
 
+MARKERS = ("circle", "square", "diamond", "triangle-up", "x", "star", "cross", "triangle-down")
+
+
 def _rgba(hex_color: str, alpha: float) -> str:
     red, green, blue = (int(hex_color[i : i + 2], 16) for i in (1, 3, 5))
     return f"rgba({red},{green},{blue},{alpha})"
@@ -58,11 +61,13 @@ def band_figure(
                     legendgroup=label,
                     showlegend=False,
                 )
-        fig.add_scatter(
+        fig.add_scatter(  # curves that coincide stay told apart: wider first, own markers
             x=val.epochs,
             y=val.mean,
             name=name,
-            line={"color": color, "dash": VAL_DASH, "width": 3},
+            mode="lines+markers",
+            line={"color": color, "dash": VAL_DASH, "width": 2 + 2 * (len(groups) - 1 - index)},
+            marker={"symbol": MARKERS[index % len(MARKERS)], "size": 8, "maxdisplayed": 12},
             legendgroup=label,
         )
         if train.epochs:

@@ -32,7 +32,7 @@ FASHION_MLP = TrainingConfig(
     dataset="fashion_mnist", units=(128, 64), optimizer="adam", learning_rate=1e-3,
     batch_size=32, epochs=20, val_fraction=0.2, holdout="random",
 )  # fmt: skip
-DIGITS = TrainingConfig(units=(256, 256), epochs=60, train_subset=300)
+DIGITS = TrainingConfig(units=(256, 256), epochs=150, train_subset=300)
 HANDWRITTEN_MLP = TrainingConfig(  # the handwritten notes: 784-512-Dropout0.2-512-Dropout0.2-10
     dataset="mnist", units=(512, 512), dropout=(0.2,), optimizer="adam", batch_size=32,
     epochs=10, val_fraction=1 / 6, holdout="last",
@@ -70,12 +70,15 @@ PRESETS = {
     p.key: p
     for p in (
         Preset("digits_regularization", "Digits (offline): none vs L2 vs dropout",
-               "With only 300 training digits a wide network overfits: its best checkpoint "
-               "(lowest validation loss) is not its best test score. With dropout 0.5 the "
-               "two agree (quick run: 94.7 % test accuracy at both, against 94.7 % last and "
-               "94.2 % best without); L2(0.001) changes little (93.9 %).",
-               (("none", DIGITS), ("L2 0.001", replace(DIGITS, l2=(0.001,))),
-                ("dropout 0.5", replace(DIGITS, dropout=(0.5,)))), {"epochs": 30}),
+               "With only 300 training digits a 256-256 network overfits early: its "
+               "validation loss is lowest around epoch 30–40, then climbs while the training "
+               "loss keeps falling. Dropout 0.5 moves the lowest point to about epoch 80–95 "
+               "and a little lower; L2 (0.01) flattens the climb too, at a higher data loss "
+               "(the penalty trades fit for small weights) and a lower test accuracy. Quick "
+               "runs, 3 seeds: test accuracy 94.5 % none, 94.5 % dropout, 92.3 % L2; see the "
+               "seed check below before calling a difference real.",
+               (("none", DIGITS), ("L2 0.01", replace(DIGITS, l2=(0.01,))),
+                ("dropout 0.5", replace(DIGITS, dropout=(0.5,)))), {"epochs": 120}),
         Preset("imdb_capacity", "IMDB: smaller vs original vs larger network",
                "The bigger the network, the sooner it overfits: the quick run's lowest validation "
                "loss comes at epoch 3 (512-512), 5 (16-16) and 11 (4-4). "
@@ -168,7 +171,7 @@ PRESETS = {
 # Click → last run's end at quick size, on the default pool of 2 workers on a 2-core server:
 # measured by `python bench/check_presets.py` (docs/PERFORMANCE.md); refresh after changes.
 QUICK_SECONDS = {
-    "digits_regularization": 4, "imdb_capacity": 26, "imdb_regularization": 19,
+    "digits_regularization": 13, "imdb_capacity": 26, "imdb_regularization": 19,
     "imdb_large_dropout": 33, "mnist_cnn": 75, "mnist_mlp_vs_cnn": 23, "handwritten_mlp": 28,
     "fashion_mlp": 22, "fashion_depth": 34, "fashion_l1_l2": 25, "early_stopping_random": 7,
     "early_stopping": 17,
