@@ -6,7 +6,7 @@ import streamlit as st
 from core.data.course_data import configured_folder
 from core.jobs.contract import TRAINING_TASK, TrainingPayload, training_result
 from core.lab.checks import problems
-from core.lab.estimate import estimate_text, measured_speed
+from core.lab.estimate import estimate_text, measured_scale
 from core.lab.keras_snippet import keras_code
 from core.lab.model_summary import shape_problem, summarize
 from core.runs.records import describe, run_table
@@ -60,7 +60,8 @@ measured = [
     for job in runs
     if job.status == "finished" and (result := training_result(job.result)) and result.sizes
 ]
-if model_ok and (estimate := estimate_text(config, measured_speed(measured))):
+scale = manager.speed_scale() or measured_scale(measured)  # this server's workers, measured
+if model_ok and (estimate := estimate_text(config, scale)):
     st.info(estimate, icon=":material/schedule:")
 selected = resumed(runs, "tl_run")
 left, middle, right = st.columns([1, 1, 3])

@@ -8,9 +8,14 @@ import time
 import pytest
 
 from core.jobs.backend import Backend
+from core.jobs.contract import TRAINING_TASK, TrainingPayload
+from core.jobs.eta import job_seconds, seconds_left
 from core.jobs.fair_queue import FairQueue
 from core.jobs.manager import JobLimitReached, JobManager, Policy
 from core.jobs.policy import WARMUP_GRACE, estimate_wait
+from core.jobs.records import JobRecord
+from core.lab.config import TrainingConfig
+from core.lab.estimate import estimate_seconds
 from tests.fake_backend import FakeBackend
 
 TASK = "tests.tasks:count"
@@ -213,8 +218,37 @@ def test_wait_estimates_grow_with_the_queue_position():
     waiting = [jobs.submit(o, TASK, {}) for o in ("b", "c", "d")]
     waits = [jobs.snapshot(o, j).estimated_wait for o, j in zip("bcd", waiting, strict=True)]
     assert 0 < waits[0] < waits[1] < waits[2]
-    assert estimate_wait(1, 30.0, running=[], slots=2) == 0.0
-    assert estimate_wait(3, 30.0, running=[10.0, 25.0], slots=2) == pytest.approx(35.0)
+    assert estimate_wait([], running_left=[], slots=2) == 0.0
+    assert estimate_wait([30.0, 30.0], running_left=[20.0, 5.0], slots=2) == pytest.approx(35.0)
+
+
+def _lab_run(number: int, epochs: int, done: int, per_epoch: float = 0.05) -> JobRecord:
+    history = [{"epoch": e, "seconds": 1.5 if e == 1 else per_epoch} for e in range(1, done + 1)]
+    return JobRecord(
+        id=f"run-{number}",
+        number=number,
+        owner="a",
+        task=TRAINING_TASK,
+        label="",
+        payload=TrainingPayload(TrainingConfig(dataset="moons", epochs=epochs)),
+        status="running",
+        started=time.time() - 10,
+        history=history,
+    )
+
+
+def test_a_running_lab_run_has_its_remaining_epochs_left_at_its_own_speed():
+    # two 400-epoch runs at 195 and 100 epochs: the next learner waits for the sooner one,
+    # and the wait shrinks as they train (it was "starts in about 1 s", unchanged)
+    first, second = _lab_run(1, 400, 195), _lab_run(2, 400, 100)
+    left = [seconds_left(j, 30.0, None) for j in (first, second)]
+    assert left == pytest.approx([205 * 0.05, 300 * 0.05])
+    assert estimate_wait([], left, slots=2) == pytest.approx(205 * 0.05)
+    first.history += [{"epoch": e, "seconds": 0.05} for e in range(196, 296)]
+    assert seconds_left(first, 30.0, None) == pytest.approx(105 * 0.05)
+    queued = _lab_run(3, 500, 0)
+    assert job_seconds(queued, 30.0, None) == pytest.approx(estimate_seconds(queued.payload.config))
+    assert job_seconds(queued, 30.0, 2.0) > job_seconds(queued, 30.0, None)  # a slower server
 
 
 def test_status_counts_queued_running_and_learners():

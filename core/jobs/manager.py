@@ -20,6 +20,7 @@ from typing import Any
 
 from core.jobs import worker as worker_module
 from core.jobs.backend import TERMINAL, Backend
+from core.jobs.eta import job_seconds, measured_scale, seconds_left
 from core.jobs.fair_queue import FairQueue
 from core.jobs.local_pool import LocalPool
 from core.jobs.policy import (
@@ -83,6 +84,7 @@ class JobManager:
         self._queue = FairQueue()
         self._seen: dict[str, float] = {}
         self._durations: deque[float] = deque(maxlen=20)
+        self._scales: deque[float] = deque(maxlen=20)  # measured / estimated epoch time
         self._closed = False
         self.store = store
         self.server = server
@@ -281,16 +283,29 @@ class JobManager:
         clone.history = list(job.history)
         clone.queue_position = positions.get(job.number, 0)
         if clone.queue_position:
-            clone.estimated_wait = self._estimate_wait(clone.queue_position)
+            clone.estimated_wait = self._estimate_wait(clone.queue_position, positions)
         return clone
 
     def _typical_seconds(self) -> float:
         return statistics.median(self._durations) if self._durations else TYPICAL_JOB_SECONDS
 
-    def _estimate_wait(self, position: int) -> float:
-        """Seconds until the job at `position` starts, from recent jobs' typical length."""
-        running = [j.elapsed for j in self._book if j.status == "running"]
-        return estimate_wait(position, self._typical_seconds(), running, self.pool_size)
+    def speed_scale(self) -> float | None:
+        """How much slower (> 1) this server's workers train than the estimate's model says:
+        the median over the last finished Lab runs (None before the first)."""
+        return statistics.median(self._scales) if self._scales else None
+
+    def _estimate_wait(self, position: int, positions: dict[int, int]) -> float:
+        """Seconds until the job at queue `position` starts: the running jobs' remaining
+        epochs at their measured speed, then the expected lengths of the jobs ahead of it."""
+        typical, scale = self._typical_seconds(), self.speed_scale()
+        running = [seconds_left(j, typical, scale) for j in self._book if j.status == "running"]
+        ahead = sorted((place, number) for number, place in positions.items() if place < position)
+        lengths = [
+            job_seconds(job, typical, scale)
+            for _, number in ahead
+            if (job := self._book.get(number)) is not None
+        ]
+        return estimate_wait(lengths, running, self.pool_size)
 
     def _request_stop(self, job: JobRecord, why: str) -> None:
         if job.status == "queued":
@@ -308,6 +323,8 @@ class JobManager:
             job.result = result
         if job.started is not None and status in ("finished", "stopped"):
             self._durations.append(job.elapsed)
+        if status == "finished" and (scale := measured_scale(job)) is not None:
+            self._scales.append(scale)
         job.worker = None
         if job.delete_when_ended:
             self._forget(job)

@@ -86,14 +86,12 @@ def overdue(job: JobRecord, now: float, pool_grace: float) -> bool:
     return now - job.stop_requested > grace
 
 
-def estimate_wait(position: int, typical: float, running: list[float], slots: int) -> float:
-    """Seconds until the job at queue `position` starts: each running job (seconds elapsed
-    given) frees its slot after a typical job's length, then each queued one takes that long."""
-    free_at = [max(1.0, typical - elapsed) for elapsed in running]
-    free_at += [0.0] * max(0, slots - len(free_at))
+def estimate_wait(ahead: list[float], running_left: list[float], slots: int) -> float:
+    """Seconds until a queued job starts: each slot frees when its running job has done
+    (`running_left`), then the jobs queued ahead of it (`ahead`, in serving order, their
+    expected lengths) take the first free slots in turn."""
+    free_at = list(running_left[:slots]) + [0.0] * max(0, slots - len(running_left))
     heapq.heapify(free_at)
-    start = 0.0
-    for _ in range(position):
-        start = heapq.heappop(free_at)
-        heapq.heappush(free_at, start + typical)
-    return start
+    for seconds in ahead:
+        heapq.heappush(free_at, heapq.heappop(free_at) + seconds)
+    return heapq.heappop(free_at) if free_at else 0.0

@@ -1,0 +1,48 @@
+"""How long jobs have left and take: a Lab run from its own epochs so far (or from the
+model's estimate before its first), any other job from recent jobs' typical length."""
+
+from __future__ import annotations
+
+import statistics
+
+from core.jobs.contract import TRAINING_TASK
+from core.jobs.records import JobRecord
+
+
+def _config(job: JobRecord):
+    return getattr(job.payload, "config", None) if job.task == TRAINING_TASK else None
+
+
+def job_seconds(job: JobRecord, typical: float, scale: float | None) -> float:
+    """How long a job will run, all of it."""
+    config = _config(job)
+    if config is None:
+        return typical
+    from core.lab.estimate import estimate_seconds
+
+    return estimate_seconds(config, scale)
+
+
+def seconds_left(job: JobRecord, typical: float, scale: float | None) -> float:
+    """How long a running job still needs: its remaining epochs at its own measured epoch time
+    (the first epoch, which traces the graph, left out once there are others)."""
+    config = _config(job)
+    if config is not None and job.history:
+        times = [h.get("seconds", 0.0) for h in job.history[1:]] or [
+            job.history[0].get("seconds", 0.0)
+        ]
+        left = max(0, config.epochs - len(job.history))
+        return max(0.5, left * statistics.median(times))
+    return max(1.0, job_seconds(job, typical, scale) - job.elapsed)
+
+
+def measured_scale(job: JobRecord) -> float | None:
+    """A finished Lab run's epoch time over the model's estimate for it (None for others)."""
+    config = _config(job)
+    sizes = (job.result or {}).get("sizes") or {}
+    if config is None or len(job.history) < 3 or not sizes.get("train"):
+        return None
+    from core.lab.estimate import epoch_seconds
+
+    seconds = [h.get("seconds", 0.0) for h in job.history[1:]]
+    return statistics.median(seconds) / epoch_seconds(config, int(sizes["train"]))
