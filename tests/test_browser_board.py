@@ -103,7 +103,7 @@ def test_two_learners_and_an_instructor_run_a_class(tmp_path):
         projector.set_viewport_size({"width": 1920, "height": 1080})
         projector.goto(f"{url}/class_board?class={code}&present=1")
         main(projector).get_by_text("Runs published").wait_for(timeout=30_000)
-        assert projector.locator("[data-testid=stSidebar]").is_hidden()
+        projector.locator("[data-testid=stSidebar]").wait_for(state="hidden", timeout=30_000)
         assert "Ada" not in main(projector).inner_text()
         projector.wait_for_function(f"({BOARD_TRACES})() !== null", timeout=30_000)
         projector.wait_for_timeout(500)  # the scatter beside it draws in the same pass

@@ -79,7 +79,7 @@ def network_figure(
         showlegend=False,
         height=380,
         template="plotly_white",
-        title={"text": "The network (orange: what this step uses or changes)", "x": 0.01},
+        title={"text": "The network (orange: this step uses it)", "x": 0.01},  # fits 390 px
         margin={"l": 20, "r": 20, "t": 50, "b": 20},
         xaxis={"visible": False, "range": [-0.35, 2.35]},
         yaxis={"visible": False, "range": [-0.05, 1.12]},
