@@ -61,7 +61,7 @@ measured = [
     if job.status == "finished" and (result := training_result(job.result)) and result.sizes
 ]
 scale = manager.speed_scale() or measured_scale(measured)  # this server's workers, measured
-if model_ok and (estimate := estimate_text(config, scale)):
+if not errors and (estimate := estimate_text(config, scale)):  # only for a run that can start
     st.info(estimate, icon=":material/schedule:")
 selected = resumed(runs, "tl_run")
 left, middle, right = st.columns([1, 1, 3])

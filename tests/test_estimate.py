@@ -46,5 +46,7 @@ def test_a_slower_measured_server_lengthens_the_estimate():
 def test_the_lab_warns_before_a_long_run():
     from tests.apptest_pages import open_page
 
-    at = open_page("pages/training_lab.py", {"ds": "mnist", "arch": "cnn", "units": "64"})
+    at = open_page("pages/training_lab.py", {"units": "512,512,512", "ep": "500", "bs": "8"})
     assert any("minutes" in i.value for i in at.info)
+    missing = open_page("pages/training_lab.py", {"ds": "mnist", "arch": "cnn", "units": "64"})
+    assert not any("will take" in i.value for i in missing.info)  # no data: it cannot start

@@ -166,3 +166,14 @@ def test_coinciding_settings_stay_distinguishable_in_the_band_figure():
     assert len(set(styles)) == 3  # identical curves, three looks
     widths = [w for w, _ in styles]
     assert widths == sorted(widths, reverse=True)  # the first drawn (lowest) is the widest
+
+
+def test_a_loss_axis_is_not_flattened_by_the_first_epochs():
+    settled = [0.3 - 0.001 * e for e in range(30)] + [0.27 + 0.001 * e for e in range(30)]
+    curve = [2.2, 1.1, 0.6, *settled]
+    groups = groups_of([run("none", BASE, curve), run("L2", replace(BASE, l2=(1e-2,)), curve)])
+    fig = band_figure(groups, "val_data_loss")
+    top = fig.layout.yaxis.range[1]
+    assert 1.5 * 0.29 < top < 1.5 * 0.31  # the creep back up shows, epoch 1 (2.2) is off the top
+    flat = groups_of([run("none", BASE, [0.5, 0.4, 0.35, 0.3])])
+    assert band_figure(flat, "val_data_loss").layout.yaxis.range is None  # nothing to hide

@@ -38,7 +38,7 @@ def units_figure(mean: np.ndarray, var: np.ndarray, out: np.ndarray) -> go.Figur
     fig.add_bar(x=units, y=out.mean(axis=0), name="after BN", marker_color="#d62728")
     fig.add_bar(x=units, y=var, showlegend=False, marker_color="#7f7f7f", row=1, col=2)
     fig.add_bar(x=units, y=out.var(axis=0), showlegend=False, marker_color="#d62728", row=1, col=2)
-    fig.update_yaxes(type="log", row=1, col=2)
+    fig.update_yaxes(type="log", dtick=1, row=1, col=2)  # powers of ten only: readable ticks
     layout(fig, "All 16 units: batch statistics before and after", "unit", "", height=380)
     return fig  # the legend stays under the plot (style.layout), clear of the subplot titles
 

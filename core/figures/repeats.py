@@ -66,7 +66,7 @@ def band_figure(
             y=val.mean,
             name=name,
             mode="lines+markers",
-            line={"color": color, "dash": VAL_DASH, "width": 2 + 2 * (len(groups) - 1 - index)},
+            line={"color": color, "dash": VAL_DASH, "width": 2 + 1.5 * (len(groups) - 1 - index)},
             marker={"symbol": MARKERS[index % len(MARKERS)], "size": 8, "maxdisplayed": 12},
             legendgroup=label,
         )
@@ -80,7 +80,27 @@ def band_figure(
                 showlegend=False,
             )
     heading = f"{title}: mean over seeds (solid), band = {SPREADS[spread]}, dashed = train"
-    return layout(fig, heading, "epoch", title, height=440)
+    layout(fig, heading, "epoch", title, height=440)
+    if metric == "val_data_loss" and (top := _loss_view_top(groups, metric)):
+        fig.update_yaxes(range=[0, top])  # the first epochs' high losses would flatten the rest
+    return fig
+
+
+def _loss_view_top(groups: list[Group], metric: str) -> float | None:
+    """A loss axis's top that shows where the runs settle and turn: 1.5 × the highest value
+    after the first tenth of the epochs, when the first epochs reach more than twice that."""
+    settled, early = [], []
+    for group in groups:
+        for job in group.runs:
+            values = [h.get(metric) for h in job.history]
+            values = [v for v in values if isinstance(v, (int, float)) and v == v]
+            cut = max(1, len(values) // 10)
+            early += values[:cut]
+            settled += values[cut:]
+    if not settled or not early:
+        return None
+    top = 1.5 * max(settled)
+    return top if max(early) > 2 * top / 1.5 else None
 
 
 def _edges(band: Band, spread: str) -> tuple[list[float], list[float]]:

@@ -102,7 +102,7 @@ def fit_title(fig: go.Figure, width: int) -> go.Figure:
 
 def title_chars(presentation: bool) -> int:
     """How many title characters fit on a line of a half-width chart (two columns)."""
-    return 38 if presentation else 60
+    return 48 if presentation else 60
 
 
 def legend_clear_of_axis(fig: go.Figure) -> go.Figure:
