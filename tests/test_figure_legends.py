@@ -57,7 +57,9 @@ def _history(epochs: int = 12) -> list[dict]:
 def test_a_long_title_is_wrapped_between_words_and_given_room_under_the_toolbar():
     fig = curves_figure(_history(), "loss")
     title = fig.layout.title.text
+    plot = fig.layout.height - fig.layout.margin.t - fig.layout.margin.b
     fit_title(fig, title_chars(presentation=True))
+    assert fig.layout.height - fig.layout.margin.t - fig.layout.margin.b == plot  # not squeezed
     lines = fig.layout.title.text.split("<br>")
     assert " ".join(lines) == title.replace("<br>", " ")  # every word kept, none cut
     assert all(len(line) <= title_chars(presentation=True) for line in lines)

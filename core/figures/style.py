@@ -85,7 +85,7 @@ def fit_title(fig: go.Figure, width: int) -> go.Figure:
     size = fig.layout.title.font.size or (fig.layout.font.size or 12) * 1.4
     top = fig.layout.margin.t if fig.layout.margin.t is not None else 80
     needed = MODEBAR_ROOM + int(lines * size * 1.35 + (lines - 1) * size) + 16
-    height = fig.layout.height or 450
+    height = (fig.layout.height or 450) + max(0, needed - top)  # the plot keeps its height
     fig.update_layout(
         title={
             "text": wrapped,
@@ -96,13 +96,14 @@ def fit_title(fig: go.Figure, width: int) -> go.Figure:
             "yanchor": "top",
         },
         margin={"t": max(top, needed)},
+        height=height,
     )
     return fig
 
 
 def title_chars(presentation: bool) -> int:
     """How many title characters fit on a line of a half-width chart (two columns)."""
-    return 48 if presentation else 60
+    return 38 if presentation else 60
 
 
 def legend_clear_of_axis(fig: go.Figure) -> go.Figure:
