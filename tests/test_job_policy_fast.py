@@ -9,13 +9,13 @@ import pytest
 
 from core.jobs.backend import Backend
 from core.jobs.contract import TRAINING_TASK, TrainingPayload
-from core.jobs.eta import job_seconds, seconds_left
+from core.jobs.eta import job_seconds, measured_scale, seconds_left
 from core.jobs.fair_queue import FairQueue
 from core.jobs.manager import JobLimitReached, JobManager, Policy
 from core.jobs.policy import WARMUP_GRACE, estimate_wait
 from core.jobs.records import JobRecord
 from core.lab.config import TrainingConfig
-from core.lab.estimate import estimate_seconds
+from core.lab.estimate import epoch_seconds, estimate_seconds
 from tests.fake_backend import FakeBackend
 
 TASK = "tests.tasks:count"
@@ -249,6 +249,14 @@ def test_a_running_lab_run_has_its_remaining_epochs_left_at_its_own_speed():
     queued = _lab_run(3, 500, 0)
     assert job_seconds(queued, 30.0, None) == pytest.approx(estimate_seconds(queued.payload.config))
     assert job_seconds(queued, 30.0, 2.0) > job_seconds(queued, 30.0, None)  # a slower server
+
+
+def test_a_finished_lab_run_measures_the_servers_speed_against_the_estimate():
+    job = _lab_run(1, 400, 200, per_epoch=0.05)
+    job.result = {"sizes": {"train": 384}}
+    per_epoch = epoch_seconds(job.payload.config, 384)
+    assert measured_scale(job) == pytest.approx(0.05 / per_epoch)
+    assert measured_scale(_lab_run(2, 400, 2)) is None  # too few epochs, no sizes
 
 
 def test_status_counts_queued_running_and_learners():

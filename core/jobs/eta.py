@@ -40,9 +40,8 @@ def measured_scale(job: JobRecord) -> float | None:
     """A finished Lab run's epoch time over the model's estimate for it (None for others)."""
     config = _config(job)
     sizes = (job.result or {}).get("sizes") or {}
-    if config is None or len(job.history) < 3 or not sizes.get("train"):
+    if config is None or not sizes.get("train"):
         return None
-    from core.lab.estimate import epoch_seconds
+    from core.lab.estimate import run_scale
 
-    seconds = [h.get("seconds", 0.0) for h in job.history[1:]]
-    return statistics.median(seconds) / epoch_seconds(config, int(sizes["train"]))
+    return run_scale(config, int(sizes["train"]), [h.get("seconds", 0.0) for h in job.history])

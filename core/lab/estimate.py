@@ -3,6 +3,7 @@ little overhead; the first epoch's tracing; scaled by this server's measured spe
 
 from __future__ import annotations
 
+import functools
 import statistics
 
 from core.lab.config import TrainingConfig
@@ -69,21 +70,31 @@ def tracing_seconds(config: TrainingConfig) -> float:
     return TRACING + (TRACING_BN if batchnorm else 0.0)
 
 
+def run_scale(config: TrainingConfig, samples: int, seconds: list[float]) -> float | None:
+    """One finished run's measured over predicted epoch time (the first epoch, which traces
+    the graph, left out); None with fewer than 3 epochs."""
+    if len(seconds) < 3:
+        return None
+    return statistics.median(seconds[1:]) / epoch_seconds(config, samples)
+
+
 def measured_scale(runs: list[tuple[TrainingConfig, int, list[float]]]) -> float | None:
     """How much slower (> 1) or faster this server's workers ran than the model says: the
-    median over finished runs (config, training samples, epoch seconds) of measured over
-    predicted epoch time, the first epoch (tracing) left out."""
-    ratios = [
-        statistics.median(seconds[1:]) / epoch_seconds(config, samples)
-        for config, samples, seconds in runs
-        if len(seconds) >= 3
-    ]
+    median of run_scale over finished runs (config, training samples, epoch seconds)."""
+    ratios = [r for run in runs if (r := run_scale(*run)) is not None]
     return statistics.median(ratios) if ratios else None
+
+
+@functools.lru_cache(maxsize=1024)
+def _unscaled(config: TrainingConfig) -> tuple[float, float]:
+    """(first epoch's tracing, one epoch) for a config: the queue asks again and again."""
+    return tracing_seconds(config), epoch_seconds(config)
 
 
 def estimate_seconds(config: TrainingConfig, scale: float | None = None) -> float:
     """The whole run, first epoch included (early stopping can end it sooner)."""
-    return tracing_seconds(config) + config.epochs * epoch_seconds(config) * (scale or 1.0)
+    tracing, per_epoch = _unscaled(config)
+    return tracing + config.epochs * per_epoch * (scale or 1.0)
 
 
 def estimate_text(config: TrainingConfig, scale: float | None = None) -> str | None:
