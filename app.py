@@ -4,8 +4,10 @@ import streamlit as st
 
 from pages.ui.classroom import class_code
 from pages.ui.controls import controls
+from pages.ui.navigation import sidebar_navigation
 from pages.ui.runtime import (
     FIGURE_FORMATS,
+    apply_accessible_css,
     apply_presentation_css,
     heartbeat,
     job_manager,
@@ -46,6 +48,7 @@ PAGES = {
     ],
 }
 
+navigation_box = st.sidebar.container(key="reglab_nav")  # the page list, first in the sidebar
 st.session_state.app_ran = True  # pages.ui.runtime.through_app: the real navigation ran
 job_manager()  # start the workers now, so TensorFlow is loaded before the first Train click
 seed_presentation()  # a link with present=1 opens in presentation mode
@@ -56,6 +59,7 @@ controls(st.sidebar).toggle(
     help="Larger fonts and figure text, for projectors and screenshots.",
 )
 apply_presentation_css()
+apply_accessible_css()
 st.sidebar.selectbox(
     "Camera button saves",
     list(FIGURE_FORMATS),
@@ -68,6 +72,7 @@ with st.sidebar:
     heartbeat()
     remember_learner()
 saving_notice()
-page = st.navigation(PAGES, expanded=True)
+page = st.navigation(PAGES, position="hidden")
+sidebar_navigation(navigation_box, PAGES)
 st.session_state.page_title = page.title  # figure downloads are named after their page
 page.run()

@@ -5,6 +5,7 @@ import streamlit as st
 
 from core.figures.repeats import SPREADS, band_figure
 from core.figures.runs import overlay_figure
+from core.figures.summary import curves_summary, groups_summary
 from core.jobs.contract import TRAINING_TASK
 from core.lab.config import Caps
 from core.runs.course_reference import reference_lines, references
@@ -145,7 +146,11 @@ if st.toggle(
         "Band", list(SPREADS), format_func=SPREADS.get, horizontal=True, key="cr_spread"
     )
     faint = right.checkbox("Show each seed (faint)", key="cr_seeds_shown")
-    chart(band_figure(groups, metric, spread, faint), key="cr_bands")
+    chart(
+        band_figure(groups, metric, spread, faint),
+        key="cr_bands",
+        summary=groups_summary(groups, metric),
+    )
     table = pd.DataFrame(group_table(groups))
     st.dataframe(table, hide_index=True)
     st.download_button(
@@ -162,7 +167,14 @@ else:
         reference_lines(course),
         colors=[job.seq for job in selected],  # a run keeps its color whatever else is shown
     )
-    chart(overlay, key="cr_overlay")
+    chart(
+        overlay,
+        key="cr_overlay",
+        summary=curves_summary(
+            [(labels[j.id], [(h["epoch"], h.get(metric)) for h in j.history]) for j in selected],
+            metric,
+        ),
+    )
 
 if len(groups) >= 2:
     st.subheader("Is the difference real?")

@@ -4,6 +4,7 @@ import streamlit as st
 
 from core.data.course_data import configured_folder
 from core.figures.repeats import band_figure
+from core.figures.summary import groups_summary
 from core.jobs.contract import TrainingPayload
 from core.lab.presets import (
     METRICS,
@@ -79,7 +80,9 @@ def overlay(run_ids: list[str]) -> None:
     jobs = [job for job in (manager.snapshot(me, i) for i in run_ids) if job is not None]
     settings = groups_of(jobs)
     chart(
-        band_figure(settings, metric, course=reference_lines(list(preset.course))), key="ex_overlay"
+        band_figure(settings, metric, course=reference_lines(list(preset.course))),
+        key="ex_overlay",
+        summary=groups_summary(settings, metric),
     )
     if preset.course:
         st.caption("Grey lines: the course's own printed runs (assets/course_logs.csv).")

@@ -115,7 +115,7 @@ def test_home_lists_every_page_once_and_carries_no_lab_settings():
     assert not at.exception
     assert "ep" not in at.query_params
     assert any("Start here" in h.value for h in at.subheader)
-    links = [link.proto.page for link in at.get("page_link")]
+    links = [link.proto.page for link in at.main.get("page_link")]
     app = (Path(__file__).parents[1] / "app.py").read_text(encoding="utf-8")
     pages = set(re.findall(r'st\.Page\(\s*"(pages/\w+\.py)"', app)) - {"pages/home.py"}
     assert len(pages) == 14

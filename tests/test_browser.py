@@ -19,7 +19,7 @@ def test_training_lab_journey(app_url):
         main = page.locator("[data-testid=stMain]")
         main.get_by_text("Regularization Lab").first.wait_for(timeout=30_000)
         shot(page, "home")
-        page.locator("[data-testid=stSidebarNav]").get_by_text("Training Lab").click()
+        page.locator(".st-key-reglab_nav").get_by_text("Training Lab").click()
         main.get_by_role("heading", name="Training Lab").wait_for(timeout=30_000)
         sidebar = page.locator("[data-testid=stSidebar]")
         epochs = sidebar.get_by_label("Epochs")
@@ -44,7 +44,7 @@ def test_polynomial_page(app_url):
     with chromium_page() as page:
         page.goto(app_url)
         main = page.locator("[data-testid=stMain]")
-        page.locator("[data-testid=stSidebarNav]").get_by_text("Underfit vs overfit").click()
+        page.locator(".st-key-reglab_nav").get_by_text("Underfit vs overfit").click()
         main.get_by_text("Three models, three diagnoses").wait_for(timeout=30_000)
         page.wait_for_function(
             "document.querySelectorAll('[data-testid=stMain] .js-plotly-plot').length >= 4",
@@ -60,7 +60,7 @@ def test_backprop_click_through_to_the_last_step(app_url):
     with chromium_page(height=1300) as page:
         page.goto(app_url)
         main = page.locator("[data-testid=stMain]")
-        page.locator("[data-testid=stSidebarNav]").get_by_text("Backprop step-through").click()
+        page.locator(".st-key-reglab_nav").get_by_text("Backprop step-through").click()
         main.get_by_text("Step 1 of 16").wait_for(timeout=30_000)
         for number in range(2, 17):
             main.get_by_role("button", name="Next", exact=True).click()
@@ -74,7 +74,7 @@ def test_quick_preset_overlay(app_url):
     with chromium_page() as page:
         page.goto(app_url)
         main = page.locator("[data-testid=stMain]")
-        page.locator("[data-testid=stSidebarNav]").get_by_text("Lecture experiments").click()
+        page.locator(".st-key-reglab_nav").get_by_text("Lecture experiments").click()
         main.get_by_role("heading", name="Lecture experiments").wait_for(timeout=30_000)
         main.get_by_role("button", name="Run experiment").click()
         page.wait_for_function(
@@ -91,7 +91,7 @@ def test_kfold_folds_then_average_and_final_score(app_url):
     with chromium_page(height=1200) as page:
         page.goto(app_url)
         main = page.locator("[data-testid=stMain]")
-        page.locator("[data-testid=stSidebarNav]").get_by_text("K-fold validation").click()
+        page.locator(".st-key-reglab_nav").get_by_text("K-fold validation").click()
         main.get_by_role("heading", name="K-fold validation").wait_for(timeout=30_000)
         main.get_by_role("button", name="Run K-fold").click()
         folds = """(n) => [...document.querySelectorAll('[data-testid=stMain] .js-plotly-plot')]
@@ -142,7 +142,7 @@ def test_concept_pages(app_url):
         page.goto(app_url)
         main = page.locator("[data-testid=stMain]")
         main.get_by_text("Regularization Lab").first.wait_for(timeout=30_000)
-        page.locator("[data-testid=stSidebarNav]").get_by_text("Dropout", exact=True).click()
+        page.locator(".st-key-reglab_nav").get_by_text("Dropout", exact=True).click()
         for path, heading in CONCEPTS:
             if path != "dropout":
                 page.goto(f"{app_url}/{path}")

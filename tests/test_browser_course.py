@@ -18,7 +18,7 @@ def test_imdb_capacity_preset_runs_beside_the_course_line(tmp_path):
     with streamlit_server({"REGLAB_DATA_DIR": str(data)}) as url, chromium_page() as page:
         page.goto(url)
         main = page.locator("[data-testid=stMain]")
-        page.locator("[data-testid=stSidebarNav]").get_by_text("Lecture experiments").click()
+        page.locator(".st-key-reglab_nav").get_by_text("Lecture experiments").click()
         main.get_by_role("heading", name="Lecture experiments").wait_for(timeout=30_000)
         main.locator("[data-testid=stSelectbox]").first.click()
         page.get_by_role("option", name="IMDB: smaller vs original vs larger network").click()

@@ -14,7 +14,7 @@ def test_deep_link_as_the_first_request_opens_the_real_app():
         main.get_by_role("heading", name="Training Lab").wait_for(timeout=60_000)
         sidebar = page.locator("[data-testid=stSidebar]")
         sidebar.get_by_text("Presentation mode").wait_for(timeout=30_000)  # app.py ran
-        nav = page.locator("[data-testid=stSidebarNav]")
+        nav = page.locator(".st-key-reglab_nav")
         nav.get_by_text("Hyperparameter search").wait_for(timeout=10_000)  # st.Page titles
         assert nav.get_by_text("polynomial fit", exact=True).count() == 0  # no raw file list
         shot(page, "deep_link_first_request")

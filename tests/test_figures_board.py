@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from core.classroom.board import BoardRow
 from core.figures.board import (
-    OKABE_ITO,
     board_curves,
     predictions_figure,
     setting_colors,
     setting_scatter,
 )
+from core.figures.style import PALETTE
 from tests.classroom_runs import history
 
 
@@ -65,9 +65,9 @@ def test_names_never_reach_the_legend_and_are_escaped_in_hover_text():
 def test_numeric_settings_run_along_viridis_and_others_take_okabe_ito():
     numeric = setting_colors(["0.1", "0.7", "0.4"])
     assert numeric["0.1"] != numeric["0.7"] and len(set(numeric.values())) == 3
-    assert not set(numeric.values()) & set(OKABE_ITO)
+    assert not set(numeric.values()) & set(PALETTE)
     named = setting_colors(["adam", "sgd", "adam", "rmsprop"])
-    assert list(named.values()) == list(OKABE_ITO[:3])
+    assert list(named.values()) == list(PALETTE[:3])
 
 
 def test_the_scatter_is_the_class_search_one_point_per_finished_run():

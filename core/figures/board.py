@@ -9,11 +9,8 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
-from core.figures.style import layout
+from core.figures.style import PALETTE, layout
 
-# Okabe & Ito's palette, told apart with every common color-vision deficiency (its yellow
-# left out: too faint on white)
-OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
 SCALE = "Viridis"
 LOG_SETTINGS = ("lr", "l1", "l2", "wd")  # settings tried by powers of ten: a log axis
 
@@ -27,14 +24,15 @@ def numeric(values: list[str]) -> list[float] | None:
 
 
 def setting_colors(values: list[str]) -> dict[str, str]:
-    """value → color: Viridis along a numeric setting, Okabe–Ito by first appearance otherwise."""
+    """value → color: Viridis along a numeric setting, else Okabe–Ito (its colors at 3:1 or
+    more on white) by first appearance."""
     distinct = list(dict.fromkeys(values))
     numbers = numeric(distinct)
     if numbers is not None and len(distinct) > 1:
         low, high = min(numbers), max(numbers)
         spots = [(n - low) / (high - low) for n in numbers]
         return dict(zip(distinct, sample_colorscale(SCALE, spots), strict=True))
-    return {v: OKABE_ITO[i % len(OKABE_ITO)] for i, v in enumerate(distinct)}
+    return {v: PALETTE[i % len(PALETTE)] for i, v in enumerate(distinct)}
 
 
 def _ordered(values: list[str]) -> list[str]:

@@ -9,7 +9,7 @@ from scipy.stats import binom
 from core.concepts.dropout import PassView, shown_inputs
 from core.figures.style import layout
 
-KEPT, DROPPED = "#1f77b4", "#d9d9d9"
+KEPT, DROPPED = "#0072B2", "#d9d9d9"
 
 
 GRIDS = ((7, 7), (8, 16), (4, 16), (1, 10))  # (columns, rows) of each drawn layer
@@ -76,7 +76,7 @@ def dropped_count_figure(counts: np.ndarray, n: int, rate: float, current: int) 
     fig.add_vline(x=n * rate, line={"dash": "dot"}, annotation_text=f"mean {n * rate:g}")
     fig.add_vline(
         x=current,
-        line={"color": "#d62728"},
+        line={"color": "#D55E00"},
         annotation_text=f"this pass: {current}",
         annotation_position="bottom right",
     )
@@ -103,7 +103,7 @@ def outputs_figure(train_outputs: np.ndarray, evaluation: np.ndarray) -> go.Figu
         y=evaluation,
         mode="markers",
         name="evaluation mode (every pass)",
-        marker={"color": "#d62728", "symbol": "diamond", "size": 12},
+        marker={"color": "#D55E00", "symbol": "diamond", "size": 12},
     )
     fig.update_xaxes(tickvals=classes)
     return layout(fig, "Same input, untrained net: output per class", "class", "probability")
@@ -126,6 +126,6 @@ def scaling_figure(evaluation: np.ndarray, one_pass: np.ndarray, mean: np.ndarra
         y=mean,
         mode="markers",
         name="average over 5,000 passes",
-        marker={"color": "#d62728", "symbol": "x", "size": 8},
+        marker={"color": "#D55E00", "symbol": "x", "size": 8},
     )
     return layout(fig, "Inverted dropout keeps the expected activation", "unit", "activation")

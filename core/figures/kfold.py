@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 from core.figures.style import TRAIN_DASH, VAL_DASH, layout, run_color
 from core.lab.kfold import FoldAverage, fold_curves
 
-AVERAGE_COLOR = "#111111"
+AVERAGE_COLOR = "#000000"
 LABELS = {
     "val_data_loss": "validation loss",
     "data_loss": "train loss",
@@ -36,7 +36,7 @@ def _mark_best(fig: go.Figure, average: FoldAverage) -> None:
     if best is not None and average.folds >= 2:
         fig.add_vline(
             x=best + 1,
-            line={"color": "#2ca02c", "dash": "dot"},
+            line={"color": "#009E73", "dash": "dot"},
             annotation_text=f"lowest average: epoch {best + 1}",
             annotation_position="top left",
         )
@@ -81,7 +81,7 @@ def average_train_val_figure(average: FoldAverage, kind: str = "loss") -> go.Fig
     train_key, val_key = (
         ("data_loss", "val_data_loss") if kind == "loss" else ("accuracy", "val_accuracy")
     )
-    for key, dash, color in ((train_key, TRAIN_DASH, run_color(0)), (val_key, VAL_DASH, "#d62728")):
+    for key, dash, color in ((train_key, TRAIN_DASH, run_color(0)), (val_key, VAL_DASH, "#D55E00")):
         if key not in average.mean:
             continue
         mean, std = average.mean[key], average.std[key]

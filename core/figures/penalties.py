@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 from core.concepts import penalties as pen
 from core.figures.style import layout, legend_below
 
-L1_COLOR, L2_COLOR = "#d62728", "#1f77b4"
+L1_COLOR, L2_COLOR = "#D55E00", "#0072B2"
 
 
 def contour_figure(X: np.ndarray, y: np.ndarray, lam: float, path: dict) -> go.Figure:
@@ -70,11 +70,11 @@ def path_figure(lams: np.ndarray, path: dict, lam: float) -> go.Figure:
     """Each weight against λ (log scale): L1 solid, L2 dashed."""
     fig = go.Figure()
     for key, dash in (("L1", "solid"), ("L2", "dash")):
-        for j, color in ((0, "#9467bd"), (1, "#ff7f0e")):
+        for j, color in ((0, "#9467bd"), (1, "#CC79A7")):
             fig.add_scatter(
                 x=lams, y=path[key][:, j], name=f"w{j + 1}, {key}",
                 line={"color": color, "dash": dash},
             )  # fmt: skip
-    fig.add_vline(x=lam, line={"color": "#2ca02c", "dash": "dot"}, annotation_text="λ")
+    fig.add_vline(x=lam, line={"color": "#009E73", "dash": "dot"}, annotation_text="λ")
     fig.update_xaxes(type="log")
     return layout(fig, "Coefficient path: L1 hits zero, L2 only shrinks", "λ", "weight")

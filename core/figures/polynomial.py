@@ -9,7 +9,7 @@ from plotly.subplots import make_subplots
 from core.concepts.polynomial import CURVES, Data, Fit, mse, true_function
 
 GRID = np.linspace(0, 1, 300)
-TRAIN_COLOR, VAL_COLOR, FIT_COLOR, TRUE_COLOR = "#1f77b4", "#ff7f0e", "#d62728", "#2ca02c"
+TRAIN_COLOR, VAL_COLOR, FIT_COLOR, TRUE_COLOR = "#0072B2", "#CC79A7", "#D55E00", "#009E73"
 
 
 def _y_range(data: Data) -> list[float]:
@@ -132,11 +132,11 @@ def u_curve_figure(rows: list[dict], best: int, folds: int) -> go.Figure:
         line={"color": VAL_COLOR},
     )
     fig.add_scatter(
-        x=degrees, y=cv, name=f"{folds}-fold CV", mode="lines+markers", line={"color": "#9467bd"}
+        x=degrees, y=cv, name=f"{folds}-fold CV", mode="lines+markers", line={"color": "#000000"}
     )
     fig.add_vline(
         x=best,
-        line={"color": "#2ca02c", "dash": "dot"},
+        line={"color": "#009E73", "dash": "dot"},
         annotation_text=f"best degree by CV: {best}",
     )
     fig.update_layout(
@@ -153,7 +153,7 @@ def u_curve_figure(rows: list[dict], best: int, folds: int) -> go.Figure:
 def coefficients_figure(models: list[Fit], names: list[str]) -> go.Figure:
     """|coefficient| per power (log scale); a coefficient of exactly zero is an ✕ at the floor."""
     fig = go.Figure()
-    colors = ("#7f7f7f", "#1f77b4", "#d62728")
+    colors = ("#767676", "#0072B2", "#D55E00")
     floor = 1e-6
     for model, name, color in zip(models, names, colors, strict=False):
         powers = list(range(1, model.degree + 1))

@@ -5,13 +5,10 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from core.figures.runs import METRICS, add_course_lines
-from core.figures.style import TRAIN_DASH, VAL_DASH, layout, run_color
+from core.figures.style import TRAIN_DASH, VAL_DASH, layout, run_color, run_symbol
 from core.runs.repeats import Band, Group, band
 
 SPREADS = {"std": "±1 std over seeds", "range": "min–max over seeds"}
-
-
-MARKERS = ("circle", "square", "diamond", "triangle-up", "x", "star", "cross", "triangle-down")
 
 
 def _rgba(hex_color: str, alpha: float) -> str:
@@ -67,7 +64,7 @@ def band_figure(
             name=name,
             mode="lines+markers",
             line={"color": color, "dash": VAL_DASH, "width": 2 + 1.5 * (len(groups) - 1 - index)},
-            marker={"symbol": MARKERS[index % len(MARKERS)], "size": 8, "maxdisplayed": 12},
+            marker={"symbol": run_symbol(index), "size": 8, "maxdisplayed": 12},
             legendgroup=label,
         )
         if train.epochs:

@@ -7,7 +7,18 @@ import math
 import numpy as np
 import plotly.graph_objects as go
 
-from core.figures.style import PALETTE, TRAIN_DASH, VAL_DASH, layout, run_color
+from core.figures.style import (
+    BEST_SYMBOL,
+    BLUE,
+    GREEN,
+    PALETTE,
+    TRAIN_DASH,
+    VAL_DASH,
+    VERMILLION,
+    layout,
+    run_color,
+    run_symbol,
+)
 
 
 def best_epoch(history: list[dict], key: str = "val_data_loss") -> int | None:
@@ -44,22 +55,24 @@ def curves_figure(
         name="validation",
         line={"color": color, "dash": VAL_DASH},
         fill="tonexty" if metric == "loss" else None,
-        fillcolor="rgba(214,39,40,0.10)",
+        fillcolor="rgba(213,94,0,0.10)",
     )
     if metric == "loss" and any(h.get("penalty") for h in history):
         penalty = [h.get("penalty") for h in history]
         fig.add_scatter(
-            x=epochs, y=penalty, name="L1/L2 penalty", line={"color": "#7f7f7f", "dash": "dot"}
+            x=epochs, y=penalty, name="L1/L2 penalty", line={"color": "#767676", "dash": "dot"}
         )
     best = best_epoch(history)
     if best is not None:  # named in the legend: a label on the plot collides with the curves
-        marker = {"color": "#2ca02c", "dash": "dot"}
-        fig.add_vline(x=best, line=marker)
-        fig.add_scatter(
-            x=[None],
-            y=[None],
-            mode="lines",
-            line=marker,
+        line = {"color": GREEN, "dash": "dot"}
+        fig.add_vline(x=best, line=line)
+        at_best = next(h.get(val_key) for h in history if h["epoch"] == best)
+        fig.add_scatter(  # its mark has a shape of its own: a star on the validation curve
+            x=[best],
+            y=[at_best],
+            mode="lines+markers",
+            line=line,
+            marker={"symbol": BEST_SYMBOL, "size": 14, "color": GREEN, "line": {"width": 1}},
             name=f"best epoch {best} (lowest validation data loss)",
         )
     title = "Loss (data part; shaded = train/validation gap)" if metric == "loss" else "Accuracy"
@@ -70,15 +83,20 @@ def curves_figure(
 
 
 def _add_points(fig: go.Figure, x: np.ndarray, y: np.ndarray) -> None:
-    """2-D samples colored by class (red 0, blue 1)."""
-    for label, color in ((0, "#b2182b"), (1, "#2166ac")):
+    """2-D samples by class: vermillion circles 0, blue diamonds 1 (shape as well as color)."""
+    for label, color, symbol in ((0, VERMILLION, "circle"), (1, BLUE, "diamond")):
         mask = y == label
         fig.add_scatter(
             x=x[mask, 0],
             y=x[mask, 1],
             mode="markers",
             name=f"class {label}",
-            marker={"color": color, "size": 6, "line": {"color": "white", "width": 0.5}},
+            marker={
+                "color": color,
+                "symbol": symbol,
+                "size": 6,
+                "line": {"color": "white", "width": 0.5},
+            },
         )
 
 
@@ -249,12 +267,15 @@ def overlay_figure(
     add_course_lines(fig, course, metric)
     for index, (label, history) in enumerate(runs):
         epochs = [h["epoch"] for h in history]
-        color = run_color(colors[index] if colors else index)
+        number = colors[index] if colors else index
+        color = run_color(number)
         fig.add_scatter(
             x=epochs,
             y=[h.get(metric) for h in history],
             name=label,
+            mode="lines+markers",
             line={"color": color, "dash": VAL_DASH},
+            marker={"symbol": run_symbol(number), "size": 7, "maxdisplayed": 12},
             legendgroup=label,
         )
         fig.add_scatter(

@@ -2,15 +2,43 @@
 
 from __future__ import annotations
 
+import json
+
 import plotly.graph_objects as go
 
-PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2")
+# Okabe & Ito's palette: told apart with every common color-vision deficiency. On white
+# only the five at 3:1 or more are used (lines and marks: WCAG's non-text contrast); the dark
+# theme swaps each for its light partner (see DARK_PARTNERS).
+BLUE, VERMILLION, GREEN, PURPLE, BLACK = "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#000000"
+SKY, ORANGE, YELLOW, WHITE = "#56B4E9", "#E69F00", "#F0E442", "#FFFFFF"
+GREY = "#767676"  # 4.5:1 on white, 4.2:1 on the dark theme's background
+PALETTE = (BLUE, VERMILLION, GREEN, PURPLE, BLACK)
+DARK_PARTNERS = {BLUE: SKY, VERMILLION: ORANGE, BLACK: WHITE, "black": "white"}
 TRAIN_DASH, VAL_DASH = "dash", "solid"
+# A run's marker shape: runs stay told apart where colors cannot be (gray print, a learner
+# who does not tell red from green, more runs than colors)
+RUN_SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "star", "cross", "triangle-down")
+BEST_SYMBOL = "star"  # the best epoch's mark, on every training chart
 
 
 def run_color(index: int) -> str:
     """The same color for a run wherever it is drawn."""
     return PALETTE[index % len(PALETTE)]
+
+
+def run_symbol(index: int) -> str:
+    """The same marker shape for a run wherever it is drawn (cycles after the colors do not)."""
+    return RUN_SYMBOLS[index % len(RUN_SYMBOLS)]
+
+
+def for_dark_theme(fig: go.Figure) -> go.Figure:
+    """The same figure for the dark theme: each palette color that is too dark on a dark
+    background replaced by its light partner (blue → sky blue, black → white, …), in traces,
+    shapes and annotations alike."""
+    text = fig.to_json()
+    for dark, light in DARK_PARTNERS.items():
+        text = text.replace(f'"{dark}"', f'"{light}"').replace(f'"{dark.lower()}"', f'"{light}"')
+    return go.Figure(json.loads(text))
 
 
 MODEBAR_ROOM = 28  # px above the title: the chart's toolbar (camera, zoom) sits there on screen

@@ -10,10 +10,10 @@ from core.concepts.weight_decay import METHODS
 from core.figures.style import layout, legend_below
 
 STYLE = {
-    "sgd_l2": ("#1f77b4", "solid", 6),
-    "sgd_wd": ("#17becf", "dot", 3),
-    "adam_l2": ("#d62728", "solid", 3),
-    "adamw": ("#2ca02c", "solid", 3),
+    "sgd_l2": ("#0072B2", "solid", 6),
+    "sgd_wd": ("#000000", "dot", 3),
+    "adam_l2": ("#D55E00", "solid", 3),
+    "adamw": ("#009E73", "solid", 3),
 }
 
 

@@ -7,6 +7,7 @@ import streamlit as st
 
 from core.data.course_data import configured_folder
 from core.figures.repeats import band_figure
+from core.figures.summary import groups_summary
 from core.jobs.contract import TrainingPayload
 from core.lab.config import TrainingConfig
 from core.runs.repeats import (
@@ -49,7 +50,11 @@ def _overlay(group: str, run_ids: list[str]) -> None:
     jobs = [job for job in (manager.snapshot(me, i) for i in run_ids) if job is not None]
     metric = metric_choice(f"{group}_metric")
     settings = groups_of(jobs)
-    chart(band_figure(settings, metric), key=f"{group}_overlay")
+    chart(
+        band_figure(settings, metric),
+        key=f"{group}_overlay",
+        summary=groups_summary(settings, metric),
+    )
     settings_table(settings, jobs)
 
 

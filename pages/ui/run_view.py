@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from core.figures import runs as plots
+from core.figures.summary import curve_summary, groups_summary
 from core.jobs.contract import TestScores, training_result
 from core.jobs.records import JobRecord
 from core.lab.config import TrainingConfig
@@ -88,9 +89,17 @@ def curves(job: JobRecord, chart, key: str) -> None:
     span = config.epochs if job.active else 0  # once ended: the epochs it actually ran
     left, right = st.columns(2)
     with left:
-        chart(plots.curves_figure(job.history, "loss", total_epochs=span), key=f"{key}_loss")
+        chart(
+            plots.curves_figure(job.history, "loss", total_epochs=span),
+            key=f"{key}_loss",
+            summary=curve_summary(job.history, "loss"),
+        )
     with right:
-        chart(plots.curves_figure(job.history, "accuracy", total_epochs=span), key=f"{key}_acc")
+        chart(
+            plots.curves_figure(job.history, "accuracy", total_epochs=span),
+            key=f"{key}_acc",
+            summary=curve_summary(job.history, "accuracy"),
+        )
     if config.early_stopping:
         st.caption(
             f"**Early stopping** watches `{config.es_monitor}` (Keras' val_loss includes any "
@@ -247,7 +256,11 @@ def seed_band(runs: list[JobRecord], job: JobRecord, chart, key: str) -> None:
     group = next((g for g in groups_of(runs) if job.key in {r.key for r in g.runs}), None)
     if group is None or group.seeds < 2:
         return
-    chart(band_figure([group], "val_data_loss"), key=key)
+    chart(
+        band_figure([group], "val_data_loss"),
+        key=key,
+        summary=groups_summary([group], "val_data_loss"),
+    )
     st.caption(
         f"{group.seeds} seeds of this setting; best validation loss "
         f"{spread_text(group)} (mean ± std over the seeds that finished)."

@@ -13,11 +13,13 @@ import streamlit as st
 from core.figures.style import (
     FONT,
     fit_title,
+    for_dark_theme,
     legend_clear_of_axis,
     presentation_style,
     room_for_legend,
     title_chars,
 )
+from core.figures.summary import describe
 from core.jobs.contract import Payload
 from core.jobs.identity import LEARNER_COOKIE, cookie_script, learner_id, new_token
 from core.jobs.manager import JobLimitReached, JobManager, Policy, backend_from_env
@@ -202,6 +204,36 @@ def seed_presentation() -> None:
         st.session_state.presentation = st.query_params.get("present") == "1"
 
 
+# Captions in the body's own color, a little faded (Streamlit's grey is 3.9:1 on white; this
+# is 5.5:1 on white and 8:1 on the dark theme); a formula's last glyph inside its box (KaTeX
+# overflowed by 2 px, which made the formula a scroll region no key can reach); a visible
+# focus ring on every control a keyboard reaches.
+ACCESSIBLE_CSS = """<style>
+[data-testid=stCaptionContainer], [data-testid=stCaptionContainer] p {color: inherit;}
+[data-testid=stCaptionContainer] {opacity: 0.72;}
+.katex-display > .katex {padding-right: 0.3em;}
+:is(a, button, input, textarea, [role=slider], [role=tab], [role=switch],
+  [tabindex="0"]):focus-visible {outline: 2px solid currentColor !important;
+  outline-offset: 2px;}
+</style>"""
+
+
+# The dark theme's primary is light (4.7:1 or more as text on its backgrounds): a primary
+# button's label on it is then dark, not white (3:1).
+DARK_PRIMARY_BUTTON_CSS = """<style>
+[data-testid=stBaseButton-primary], [data-testid=stBaseButton-primary] p {color: #171614;}
+</style>"""
+
+
+def dark_theme() -> bool:
+    """The theme the browser shows (its preference, or the app menu's choice)."""
+    return getattr(st.context.theme, "type", None) == "dark"
+
+
+def apply_accessible_css() -> None:
+    st.html(ACCESSIBLE_CSS + (DARK_PRIMARY_BUTTON_CSS if dark_theme() else ""))
+
+
 def apply_presentation_css() -> None:
     if presentation_mode():
         st.markdown(
@@ -240,13 +272,22 @@ def slug(text: str, most: int = 80) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:most].strip("-")
 
 
-def chart(fig, key: str | None = None, name: str = "") -> None:
+def chart(fig, key: str | None = None, name: str = "", summary: str = "") -> None:
     """A Plotly figure: bigger fonts in presentation mode, a title that fits (wrapped, under
-    the toolbar's row), a legend clear of the axis, saved for slides by the camera button."""
+    the toolbar's row), a legend clear of the axis, saved for slides by the camera button;
+    dark colors swapped for light ones in the dark theme; described for screen readers (its
+    accessible name), and `summary` (what its curves show, in words) written under it."""
+    alt = describe(fig)
+    if summary:
+        alt = f"{str(fig.layout.title.text or 'Chart').replace('<br>', ' ')}. {summary}"
+    if dark_theme():
+        fig = for_dark_theme(fig)
     if presentation_mode():
         presentation_style(fig)
     fig.update_layout(font_family=fig.layout.font.family or FONT)
     fit_title(fig, title_chars(presentation_mode()))
     room_for_legend(fig)
     legend_clear_of_axis(fig)
-    st.plotly_chart(fig, key=key, config=figure_config(fig, name), width="stretch")
+    st.plotly_chart(fig, key=key, config=figure_config(fig, name), width="stretch", alt=alt)
+    if summary:
+        st.caption(summary)
