@@ -42,10 +42,11 @@ best = poly.best_degree(rows)
 st.subheader("Three models, three diagnoses")
 panel_degrees = (1, best, poly.overfit_panel_degree(best))
 panel_models = [poly.fit(data.x_train, data.y_train, d) for d in panel_degrees]
-chart(
-    plots.panels_figure(data, panel_models, ["Underfit", "Good fit", "Overfit"], config.curve),
-    key="poly_panels",
-)
+st.caption(f"Noisy samples of {poly.CURVES[config.curve][0]}, one y range for all three.")
+panels = plots.panel_figures(data, panel_models, ["Underfit", "Good fit", "Overfit"], config.curve)
+for column, (index, figure) in zip(st.columns(3), enumerate(panels), strict=True):
+    with column:
+        chart(figure, key=f"poly_panel_{index}")
 markdown("polynomial_panels")
 
 st.subheader("Error against degree: the U-curve")

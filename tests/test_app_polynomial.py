@@ -46,9 +46,10 @@ def specs(at: AppTest) -> list[dict]:
 
 def test_overfit_panel_does_not_follow_the_regularization_degree():
     at = open_this_page({"over": "3"})
-    panels = next(s for s in specs(at) if len(s["layout"].get("annotations", [])) >= 3)
-    overfit = next(a["text"] for a in panels["layout"]["annotations"] if "Overfit" in a["text"])
+    titles = [s["layout"].get("title", {}).get("text", "") for s in specs(at)]
+    overfit = next(t for t in titles if t.startswith("Overfit"))
     assert overfit.startswith("Overfit: degree 15<br>"), overfit
+    assert sum(t.startswith(("Underfit", "Good fit", "Overfit")) for t in titles) == 3
 
 
 def test_cv_legend_names_the_folds_really_used():

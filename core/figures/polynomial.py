@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
-from core.concepts.polynomial import CURVES, Data, Fit, mse, true_function
+from core.concepts.polynomial import Data, Fit, mse, true_function
 
 GRID = np.linspace(0, 1, 300)
 TRAIN_COLOR, VAL_COLOR, FIT_COLOR, TRUE_COLOR = "#0072B2", "#CC79A7", "#D55E00", "#009E73"
@@ -81,25 +80,32 @@ def fit_figure(data: Data, model: Fit, curve: str, show_validation: bool = True)
     return fig
 
 
-def panels_figure(data: Data, models: list[Fit], names: list[str], curve: str) -> go.Figure:
-    """Underfit / good fit / overfit side by side, each titled with its errors."""
-    titles = [
-        f"{name}: degree {m.degree}<br>train {mse(m, data.x_train, data.y_train):.4f} · "
-        f"validation {mse(m, data.x_val, data.y_val):.4f}"
-        for name, m in zip(names, models, strict=True)
-    ]
-    fig = make_subplots(rows=1, cols=len(models), subplot_titles=titles, shared_yaxes=True)
-    for i, model in enumerate(models, start=1):
-        _add_fit(fig, data, model, curve, row=1, col=i, legend=i == 1)
-    fig.update_yaxes(range=_y_range(data))
-    fig.update_layout(
-        template="plotly_white",
-        height=460,
-        margin={"t": 130},
-        title={"text": f"Noisy samples of {CURVES[curve][0]} (MSE)", "x": 0.01},
-        legend={"orientation": "h", "y": -0.15},
-    )
-    return fig
+def panel_figures(data: Data, models: list[Fit], names: list[str], curve: str) -> list[go.Figure]:
+    """Underfit / good fit / overfit, one figure each (side by side in columns, stacked on a
+    phone), titled with their errors, on one y range so they compare; the legend on the first."""
+    figures = []
+    for index, (name, model) in enumerate(zip(names, models, strict=True)):
+        fig = go.Figure()
+        _add_fit(fig, data, model, curve, legend=index == 0)
+        train, validation = (
+            mse(model, data.x_train, data.y_train),
+            mse(model, data.x_val, data.y_val),
+        )
+        fig.update_layout(
+            template="plotly_white",
+            height=400,
+            margin={"l": 50, "r": 10, "t": 90, "b": 40},
+            title={
+                "text": f"{name}: degree {model.degree}<br>MSE train {train:.4f} · "
+                f"validation {validation:.4f}",
+                "x": 0.01,
+            },
+            legend={"orientation": "h", "y": -0.15},
+            showlegend=index == 0,
+        )
+        fig.update_yaxes(range=_y_range(data))
+        figures.append(fig)
+    return figures
 
 
 def u_curve_figure(rows: list[dict], best: int, folds: int) -> go.Figure:

@@ -130,8 +130,9 @@ def fit_title(fig: go.Figure, width: int) -> go.Figure:
 
 
 def title_chars(presentation: bool) -> int:
-    """How many title characters fit on a line of a half-width chart (two columns)."""
-    return 38 if presentation else 60
+    """How many title characters fit on a line of a chart on a phone (390 px: the columns
+    stack, each chart about 350 px wide) or of a half-width chart in presentation mode."""
+    return 38 if presentation else 40
 
 
 def legend_clear_of_axis(fig: go.Figure) -> go.Figure:

@@ -219,9 +219,10 @@ ACCESSIBLE_CSS = """<style>
 
 
 # The dark theme's primary is light (4.7:1 or more as text on its backgrounds): a primary
-# button's label on it is then dark, not white (3:1).
+# button's label and a chosen option's tag on it are then dark, not white (3:1).
 DARK_PRIMARY_BUTTON_CSS = """<style>
-[data-testid=stBaseButton-primary], [data-testid=stBaseButton-primary] p {color: #171614;}
+[data-testid=stBaseButton-primary], [data-testid=stBaseButton-primary] p,
+[data-tag], [data-tag] span, [data-tag] button {color: #171614;}
 </style>"""
 
 
