@@ -24,7 +24,10 @@ LABEL_AT = {
     "w45": (0.5, -0.09),
 }
 TEXT_ABOVE = ("n3",)  # its values go above it: below, they would meet w23's label
-HOT, COLD = "#ff7f0e", "#9aa5b1"
+# what this step uses: vermillion, thicker; the rest grey (both 3:1 or more on white); node
+# fills under their labels at 4.5:1 (dark text on vermillion, white on blue)
+HOT, COLD, NODE = "#D55E00", "#767676", "#1F5FA0"
+HOT_TEXT, NODE_TEXT, LABEL_TEXT = "#111111", "white", "#333333"
 
 
 def network_figure(
@@ -46,9 +49,12 @@ def network_figure(
         fig.add_annotation(
             x=x0 + (x1 - x0) * t,
             y=y0 + (y1 - y0) * t + up,
-            text=f"<b>{name}</b><br>{weights[name]:.4f}",  # two short lines: narrow enough
+            # two short lines: narrow enough; this step's weights underlined as well as colored
+            text=f"<b>{name}</b><br>{weights[name]:.4f}"
+            if not hot
+            else f"<b><u>{name}</u></b><br><b>{weights[name]:.4f}</b>",
             showarrow=False,
-            font={"color": HOT if hot else "#333", "size": 12},
+            font={"color": LABEL_TEXT, "size": 12},
             bgcolor="rgba(255,255,255,0.85)",
             name=name,
         )
@@ -61,7 +67,7 @@ def network_figure(
         textposition=["top center" if n in TEXT_ABOVE else "bottom center" for n in names],
         marker={
             "size": 46,
-            "color": [HOT if n in touches else "#1f77b4" for n in names],
+            "color": [HOT if n in touches else NODE for n in names],
             "line": {"color": "white", "width": 2},
         },
         hoverinfo="skip",
@@ -73,7 +79,7 @@ def network_figure(
             y=POSITIONS[n][1],
             text=f"<b>{label}</b>",
             showarrow=False,
-            font={"color": "white", "size": 14},
+            font={"color": HOT_TEXT if n in touches else NODE_TEXT, "size": 14},
         )
     fig.update_layout(
         showlegend=False,

@@ -9,7 +9,7 @@ from scipy.stats import binom
 from core.concepts.dropout import PassView, shown_inputs
 from core.figures.style import layout
 
-KEPT, DROPPED = "#0072B2", "#d9d9d9"
+KEPT, DROPPED = "#0072B2", "#767676"
 
 
 GRIDS = ((7, 7), (8, 16), (4, 16), (1, 10))  # (columns, rows) of each drawn layer
@@ -49,7 +49,7 @@ def network_figure(view: PassView, rates: tuple[float, float]) -> go.Figure:
                 x=x[~keep], y=y[~keep], mode="markers", name="dropped (outputs 0)",
                 showlegend=number == 1,
                 marker={"color": DROPPED, "symbol": "x", "size": 10,
-                        "line": {"color": "#969696", "width": 1}},
+                        "line": {"color": "#767676", "width": 1}},
                 hovertext=[f"{name}: dropped" for _ in range(int((~keep).sum()))],
                 hoverinfo="text",
             )  # fmt: skip
@@ -113,7 +113,7 @@ def scaling_figure(evaluation: np.ndarray, one_pass: np.ndarray, mean: np.ndarra
     """Second hidden layer: evaluation activation, one pass with 1/(1 − p), and the average."""
     units = np.arange(len(evaluation))
     fig = go.Figure()
-    fig.add_bar(x=units, y=evaluation, name="evaluation (no dropout)", marker_color="#bbbbbb")
+    fig.add_bar(x=units, y=evaluation, name="evaluation (no dropout)", marker_color="#767676")
     fig.add_scatter(
         x=units,
         y=one_pass,

@@ -16,7 +16,7 @@ def stopping_figure(losses: np.ndarray, run: StoppingRun, patience: int) -> go.F
     fig = go.Figure()
     fig.add_scatter(
         x=epochs, y=losses, name="val_loss (after the stop: what would have come)",
-        line={"color": "#bbbbbb"},
+        line={"color": "#767676", "dash": "dot"},
     )  # fmt: skip
     fig.add_scatter(x=epochs[:last], y=losses[:last], name="val_loss", line={"color": "#D55E00"})
     fig.add_scatter(
