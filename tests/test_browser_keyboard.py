@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser import PLOT_POINTS, chromium_page, shot, streamlit_server
+from tests.test_browser_accessibility import IDLE
 
 pytestmark = pytest.mark.browser
 
@@ -25,16 +26,18 @@ FOCUSED = """() => {
 
 def tab_to(page, wanted, most: int = 120, unringed: list | None = None) -> dict:
     """Press Tab until `wanted(focused)` holds; every stop on the way must show a focus ring."""
+    path = []
     for _ in range(most):
         page.keyboard.press("Tab")
         focused = page.evaluate(FOCUSED)
+        path.append(focused and (focused["label"] or focused["text"] or focused["tag"]))
         if focused is None:
             continue
         if not focused["ring"] and unringed is not None:
             unringed.append(focused)
         if wanted(focused):
             return focused
-    raise AssertionError(f"Tab never reached the control ({most} presses)")
+    raise AssertionError(f"Tab never reached the control ({most} presses): {path[-12:]}")
 
 
 def test_the_lab_by_keyboard_alone():
@@ -42,7 +45,7 @@ def test_the_lab_by_keyboard_alone():
         page.goto(f"{url}/training_lab?ep=300&bs=8")
         main = page.locator("[data-testid=stMain]")
         main.get_by_role("heading", name="Training Lab").wait_for(timeout=60_000)
-        page.wait_for_timeout(2000)
+        page.wait_for_timeout(2000)  # the script done: every style in place
         unringed: list = []
         # a setting in the sidebar: Epochs, typed over
         tab_to(page, lambda f: f["inSidebar"] and f["label"] == "Epochs", unringed=unringed)
@@ -71,6 +74,8 @@ def test_backprop_step_through_by_keyboard_alone():
         page.goto(f"{url}/backprop")
         main = page.locator("[data-testid=stMain]")
         main.get_by_text("Step 1 of 16").wait_for(timeout=60_000)
+        page.wait_for_function(IDLE, timeout=30_000)
+        page.wait_for_timeout(1000)
         unringed: list = []
         tab_to(page, lambda f: f["inMain"] and f["text"] == "Next", unringed=unringed)
         page.keyboard.press("Enter")
@@ -84,5 +89,19 @@ def test_backprop_step_through_by_keyboard_alone():
         tab_to(page, lambda f: f["inMain"] and f["text"] == "Previous", unringed=unringed)
         page.keyboard.press("Enter")
         main.get_by_text("Step 2 of 16").wait_for(timeout=15_000)
+        # the diagram's camera button: reached by Tab, shown while focused, saves on Enter
+        page.wait_for_function(IDLE, timeout=30_000)
+        page.wait_for_timeout(1000)  # the diagram redrawn for step 2
+        camera = tab_to(page, lambda f: f["inMain"] and f["label"] == "Download plot as a PNG")
+        assert camera["ring"]
+        page.wait_for_function(  # the toolbar fades in (0.3 s) and stays while focused
+            """() => document.activeElement.closest('.modebar-group')
+                && getComputedStyle(document.activeElement.closest('.modebar-group')).opacity
+                === '1'""",
+            timeout=5_000,
+        )
+        with page.expect_download(timeout=30_000) as download:
+            page.keyboard.press("Enter")
+        assert download.value.suggested_filename.startswith("backprop-step-through")
         shot(page, "keyboard_backprop")
         assert unringed == [], f"controls focused with no visible ring: {unringed[:3]}"

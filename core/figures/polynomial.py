@@ -94,10 +94,11 @@ def panel_figures(data: Data, models: list[Fit], names: list[str], curve: str) -
         fig.update_layout(
             template="plotly_white",
             height=400,
-            margin={"l": 50, "r": 10, "t": 90, "b": 40},
+            margin={"l": 50, "r": 10, "t": 110, "b": 40},
             title={
-                "text": f"{name}: degree {model.degree}<br>MSE train {train:.4f} · "
-                f"validation {validation:.4f}",
+                # short lines: a third of the page's width, in presentation mode too
+                "text": f"{name}: degree {model.degree}<br>train MSE {train:.4f}<br>"
+                f"validation MSE {validation:.4f}",
                 "x": 0.01,
             },
             legend={"orientation": "h", "y": -0.15},

@@ -207,11 +207,13 @@ def seed_presentation() -> None:
 # Captions in the body's own color, a little faded (Streamlit's grey is 3.9:1 on white; this
 # is 5.5:1 on white and 8:1 on the dark theme); a formula's last glyph inside its box (KaTeX
 # overflowed by 2 px, which made the formula a scroll region no key can reach); a visible
-# focus ring on every control a keyboard reaches.
+# focus ring on every control a keyboard reaches, and a chart's toolbar shown while a key is on
+# one of its buttons (Plotly shows it on hover only).
 ACCESSIBLE_CSS = """<style>
 [data-testid=stCaptionContainer], [data-testid=stCaptionContainer] p {color: inherit;}
 [data-testid=stCaptionContainer] {opacity: 0.72;}
 .katex-display > .katex {padding-right: 0.3em;}
+.js-plotly-plot:focus-within .modebar-group {opacity: 1 !important;}
 :is(a, button, input, textarea, [role=slider], [role=tab], [role=switch],
   [tabindex="0"]):focus-visible {outline: 2px solid currentColor !important;
   outline-offset: 2px;}
@@ -265,7 +267,13 @@ def figure_config(fig, name: str = "") -> dict:
         image = {**SLIDE, "format": "svg" if chosen == "svg" else "png"}
         if chosen == "svg":
             image["scale"] = 1
-    return {"displaylogo": False, "toImageButtonOptions": {**image, "filename": filename}}
+    return {
+        "displaylogo": False,
+        # no selection tools (nothing here selects points) nor +/- zoom (the box zoom and the
+        # scroll do it): the toolbar stays one row on a third-width chart in presentation mode
+        "modeBarButtonsToRemove": ["select2d", "lasso2d", "zoomIn2d", "zoomOut2d"],
+        "toImageButtonOptions": {**image, "filename": filename},
+    }
 
 
 def slug(text: str, most: int = 80) -> str:
