@@ -18,26 +18,24 @@ def _finite(points: list[tuple[int, float | None]]) -> list[tuple[int, float]]:
 
 
 def gap_widening_from(history: list[dict]) -> int | None:
-    """The epoch from which validation data loss pulls away from train data loss: where the
-    gap was narrowest, when it has since grown by more than WIDENING of the loss there."""
-    gaps = _finite(
-        [
-            (
-                h["epoch"],
-                None
-                if h.get("val_data_loss") is None or h.get("data_loss") is None
-                else h["val_data_loss"] - h["data_loss"],
-            )
-            for h in history
-        ]
-    )
-    if len(gaps) < 3:
+    """The epoch from which validation data loss pulls away from train data loss: from the
+    point where validation stays above train, the epoch where the gap was narrowest, when it
+    has since grown by more than WIDENING of the validation loss there."""
+    points = [
+        (h["epoch"], h["val_data_loss"] - h["data_loss"], h["val_data_loss"])
+        for h in history
+        if all(isinstance(h.get(k), int | float) for k in ("val_data_loss", "data_loss"))
+        and math.isfinite(h["val_data_loss"] - h["data_loss"])
+    ]
+    above = len(points)
+    while above > 0 and points[above - 1][1] > 0:
+        above -= 1  # points[above:] have validation above train
+    tail = points[above:]
+    if len(tail) < 3:
         return None
-    narrowest_epoch, narrowest = min(gaps, key=lambda item: (item[1], item[0]))
-    last_epoch, last = gaps[-1]
-    at = next(h["val_data_loss"] for h in history if h["epoch"] == narrowest_epoch)
-    if narrowest_epoch < last_epoch and last - narrowest > WIDENING * abs(at):
-        return narrowest_epoch
+    epoch, narrowest, loss_there = min(tail, key=lambda p: (p[1], p[0]))
+    if epoch < tail[-1][0] and tail[-1][1] - narrowest > WIDENING * abs(loss_there):
+        return epoch
     return None
 
 
