@@ -3,6 +3,7 @@
 import pytest
 
 from tests.browser import PLOT_POINTS, chromium_page, shot, shot_at, streamlit_server
+from tests.test_browser_accessibility import assert_accessible
 
 pytestmark = pytest.mark.browser
 
@@ -85,6 +86,7 @@ def test_quick_preset_overlay(app_url):
         )
         page.wait_for_timeout(1500)
         shot(page, "experiments_overlay")
+        assert_accessible(page)  # with the runs' curves, bands and tables on screen
 
 
 def test_kfold_folds_then_average_and_final_score(app_url):
@@ -104,6 +106,7 @@ def test_kfold_folds_then_average_and_final_score(app_url):
             .some(p => (p.data || []).some(t => t.name === 'average of 4 folds'))"""
         page.wait_for_function(average, timeout=30_000)
         shot_at(page, main.get_by_text("Finished", exact=False).first, "kfold_average")
+        assert_accessible(page)
 
 
 def test_search_trials_charts_and_open_best(app_url):
@@ -123,6 +126,7 @@ def test_search_trials_charts_and_open_best(app_url):
         tab.click()
         page.wait_for_timeout(1000)
         shot_at(page, tab, "search_parallel_coordinates")
+        assert_accessible(page)
         main.get_by_role("button", name="Open best in Training Lab").click()
         main.get_by_role("heading", name="Training Lab").wait_for(timeout=30_000)
         assert "units=" in page.url

@@ -66,17 +66,28 @@ def audit(page, axe: str) -> list[str]:
     return page.evaluate(RUN_AXE, TAGS)
 
 
+def problems(page, axe: str) -> list[str]:
+    """axe's serious and critical violations on what the page shows now, and its unnamed
+    charts."""
+    found = audit(page, axe)
+    if unnamed := page.evaluate(UNNAMED_CHARTS):
+        found.append(f"{unnamed} chart(s) without a name")
+    return found
+
+
+def assert_accessible(page) -> None:
+    """For the journeys that end with a run's results on screen."""
+    assert problems(page, _axe_source()) == []
+
+
 def _audit_every_page(browser, app_url: str, scheme: str, query: str = "", width: int = 1400):
     axe = _axe_source()
     page = browser.new_page(viewport={"width": width, "height": 1000}, color_scheme=scheme)
     found: dict[str, list[str]] = {}
     for path in PAGES:
         open_page(page, f"{app_url}/{path}{query}")
-        if problems := audit(page, axe):
-            found[path or "home"] = problems
-        unnamed = page.evaluate(UNNAMED_CHARTS)
-        if unnamed:
-            found.setdefault(path or "home", []).append(f"{unnamed} chart(s) without a name")
+        if seen := problems(page, axe):
+            found[path or "home"] = seen
     page.close()
     return found
 
@@ -119,7 +130,7 @@ def test_every_page_fits_a_phone_and_passes_axe_there(app_url):
         .slice(0, 3).map(el => (el.getAttribute('data-testid') || el.tagName) + ': '
           + (el.textContent || '').trim().slice(0, 40));
     }"""
-    problems: dict[str, list[str]] = {}
+    failing: dict[str, list[str]] = {}
     with chromium_browser() as browser:
         page = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True)
         for path in PAGES:
@@ -127,9 +138,9 @@ def test_every_page_fits_a_phone_and_passes_axe_there(app_url):
             name = path or "home"
             scroll = page.evaluate("() => document.documentElement.scrollWidth")
             found = [f"page {scroll} px wide"] if scroll > 391 else []
-            found += page.evaluate(wide) + audit(page, axe)
+            found += page.evaluate(wide) + problems(page, axe)
             if found:
-                problems[name] = found
+                failing[name] = found
             if name in PHONE_SHOTS:
                 shot(page, f"phone_{name}")
             if path == "training_lab":
@@ -137,7 +148,7 @@ def test_every_page_fits_a_phone_and_passes_axe_there(app_url):
                 box = train.first.bounding_box()
                 assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390
         page.close()
-    assert problems == {}
+    assert failing == {}
 
 
 def test_after_a_run_the_lab_and_compare_runs_pass_axe_in_both_themes(app_url):
@@ -169,10 +180,7 @@ def test_after_a_run_the_lab_and_compare_runs_pass_axe_in_both_themes(app_url):
                 if title == "Training Lab":
                     main.get_by_text("test accuracy, last epoch").first.wait_for(timeout=30_000)
                 page.wait_for_timeout(2000)
-                found = audit(page, axe)
-                if unnamed := page.evaluate(UNNAMED_CHARTS):
-                    found.append(f"{unnamed} chart(s) without a name")
-                if found:
+                if found := problems(page, axe):
                     results[f"{title} ({scheme})"] = found
         assert results == {}
 
