@@ -116,17 +116,24 @@ def test_every_page_fits_a_phone_and_passes_axe_there(app_url):
     wide = """() => {
       const scrollsInside = el => { for (let e = el.parentElement; e; e = e.parentElement) {
           const s = getComputedStyle(e);
-          if (['auto', 'scroll', 'hidden'].includes(s.overflowX) && e.scrollWidth > e.clientWidth)
+          if (['auto', 'scroll'].includes(s.overflowX) && e.scrollWidth > e.clientWidth)
             return true; } return false; };
       // a chart's own layers reach past it under its clip paths: its box and its text count
       const html = [...document.querySelectorAll('[data-testid=stMain] *')]
-        .filter(el => !el.closest('.js-plotly-plot') && el.offsetParent !== null);
+        .filter(el => !el.closest('.js-plotly-plot') && el.offsetParent !== null)
+        // visually hidden on purpose: KaTeX's MathML for screen readers, a slider's or an
+        // uploader's native input under its drawn control
+        .filter(el => !el.closest('.katex-mathml') && !['range', 'file'].includes(el.type));
       const charts = [...document.querySelectorAll(
         '[data-testid=stMain] .js-plotly-plot :is(svg.main-svg, text)')];
+      // a label cut to an ellipsis (a link, a button): its words are lost on a phone
+      const cut = html.filter(el => getComputedStyle(el).textOverflow === 'ellipsis'
+        && el.scrollWidth > el.clientWidth + 1);
       return [...html, ...charts]
         .filter(el => el.getBoundingClientRect().width > 0)
         .filter(el => el.getBoundingClientRect().right > innerWidth + 1)
         .filter(el => !scrollsInside(el))
+        .concat(cut)
         .slice(0, 3).map(el => (el.getAttribute('data-testid') || el.tagName) + ': '
           + (el.textContent || '').trim().slice(0, 40));
     }"""

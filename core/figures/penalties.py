@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import plotly.graph_objects as go
 
@@ -70,11 +72,15 @@ def path_figure(lams: np.ndarray, path: dict, lam: float) -> go.Figure:
     """Each weight against λ (log scale): L1 solid, L2 dashed."""
     fig = go.Figure()
     for key, dash in (("L1", "solid"), ("L2", "dash")):
-        for j, color in ((0, "#9467bd"), (1, "#CC79A7")):
+        for j, color in ((0, "#0072B2"), (1, "#D55E00")):
             fig.add_scatter(
                 x=lams, y=path[key][:, j], name=f"w{j + 1}, {key}",
                 line={"color": color, "dash": dash},
             )  # fmt: skip
-    fig.add_vline(x=lam, line={"color": "#009E73", "dash": "dot"}, annotation_text="λ")
+    fig.add_vline(x=lam, line={"color": "#009E73", "dash": "dot"})
+    # on a log axis a line's own annotation lands at the wrong λ: placed by hand, in log10
+    fig.add_annotation(
+        x=math.log10(lam), y=1, yref="paper", text="λ", showarrow=False, yanchor="bottom"
+    )
     fig.update_xaxes(type="log")
     return layout(fig, "Coefficient path: L1 hits zero, L2 only shrinks", "λ", "weight")

@@ -46,4 +46,4 @@ def steps_figure(paths: dict[str, np.ndarray]) -> go.Figure:
                 line={"color": color, "dash": dash, "width": width}, row=1, col=col,
             )  # fmt: skip
     layout(fig, "Weights step by step", "step", "weight", 400)
-    return fig.update_layout(legend={"y": 1.14}, margin={"t": 95})
+    return fig  # the legend under the plots (layout's): above, it covered a phone's subplots

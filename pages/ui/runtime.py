@@ -208,16 +208,21 @@ def seed_presentation() -> None:
 # is 5.5:1 on white and 8:1 on the dark theme); a formula's last glyph inside its box (KaTeX
 # overflowed by 2 px, which made the formula a scroll region no key can reach); a visible
 # focus ring on every control a keyboard reaches, and a chart's toolbar shown while a key is on
-# one of its buttons (Plotly shows it on hover only).
+# one of its buttons (Plotly shows it on hover only); link and button labels that wrap on a
+# phone instead of ending in an ellipsis.
 ACCESSIBLE_CSS = """<style>
 [data-testid=stCaptionContainer], [data-testid=stCaptionContainer] p {color: inherit;}
 [data-testid=stCaptionContainer] {opacity: 0.72;}
 .katex-display > .katex {padding-right: 0.3em;}
 .js-plotly-plot:focus-within .modebar-group {opacity: 1 !important;}
-:is(a, button, input, textarea, [role=slider], [role=tab], [role=switch],
-  [tabindex="0"]):focus-visible {outline: 2px solid currentColor !important;
+:is(a, button, input, textarea, summary, [role=slider], [role=tab], [role=switch],
+  [tabindex="0"]):focus-visible {outline: 2px solid var(--reglab-focus) !important;
   outline-offset: 2px;}
+[data-testid^=stPageLink] :is(p, span), [data-testid^=stBaseButton] p
+  {white-space: normal !important; overflow: visible; text-overflow: clip;}
 </style>"""
+# the focus ring's color: the text's, fixed (a primary button's own text is white on white)
+FOCUS_COLORS = {"light": "#1A1A1A", "dark": "#FFFFFF"}
 
 
 # The dark theme's primary is light (4.7:1 or more as text on its backgrounds): a primary
@@ -234,7 +239,12 @@ def dark_theme() -> bool:
 
 
 def apply_accessible_css() -> None:
-    st.html(ACCESSIBLE_CSS + (DARK_PRIMARY_BUTTON_CSS if dark_theme() else ""))
+    focus = FOCUS_COLORS["dark" if dark_theme() else "light"]
+    st.html(
+        f"<style>:root {{--reglab-focus: {focus};}}</style>"
+        + ACCESSIBLE_CSS
+        + (DARK_PRIMARY_BUTTON_CSS if dark_theme() else "")
+    )
 
 
 def apply_presentation_css() -> None:
