@@ -166,3 +166,12 @@ def test_any_figure_is_described_by_its_title_axes_and_traces():
     assert text.startswith("Loss (data part")
     assert "x: epoch 1 to 20" in text and "cross-entropy" in text
     assert "shows train, validation" in text
+
+
+def test_an_image_grid_is_described_by_its_captions():
+    import numpy as np
+
+    from core.figures.runs import images_grid_figure
+
+    fig = images_grid_figure(np.zeros((3, 4, 4)), ["label 3", "label 7", "7→1"], columns=3)
+    assert describe(fig) == "3 images, captioned label 3, label 7, 7 → 1."

@@ -99,11 +99,25 @@ def _axis_text(axis, values: list[float]) -> str:
     return f"{title} {span}".strip()
 
 
+def _images_text(count: int, captions: list[str]) -> str:
+    """'3 images, captioned a, b, c.' or 'An image.'"""
+    text = f"{count} images" if count > 1 else "An image"
+    if captions:
+        more = len(captions) - SHOWN_NAMES
+        text += ", captioned " + ", ".join(captions[:SHOWN_NAMES])
+        text += f" and {more} more" if more > 0 else ""
+    return text + "."
+
+
 def describe(fig: go.Figure) -> str:
     """A short description of any figure: its title, its kind, its axes and their ranges, the
     names of what it draws."""
-    title = str(fig.layout.title.text or "Chart").replace("<br>", " ")
+    title = str(fig.layout.title.text or "").replace("<br>", " ")
     kinds = sorted({trace.type for trace in fig.data}) or ["empty"]
+    captions = [str(a.text).replace("<br>", " ") for a in fig.layout.annotations if a.text]
+    if not title and kinds == ["heatmap"]:  # an image, or a grid of them
+        return _images_text(len(fig.data), captions)
+    title = title or (captions[0] if captions else "Chart")
     xs, ys = [], []
     for trace in fig.data:
         for source, target in ((getattr(trace, "x", None), xs), (getattr(trace, "y", None), ys)):
