@@ -8,7 +8,7 @@ from core.lab.concept_runs import DROPOUT_RUNS
 from core.lab.url_state import field_range
 from pages.ui import page_state, run_group
 from pages.ui.controls import controls
-from pages.ui.runtime import chart, markdown, repeats_input, through_app
+from pages.ui.runtime import chart, dark_theme, markdown, repeats_input, through_app
 
 through_app()  # first: a deep link opens the real app
 
@@ -55,7 +55,8 @@ view = do.view(config)
 chart(plots.network_figure(view, (config.input_rate, config.rate)), key="do_network")
 st.caption(
     "Each dot is a unit (only 49 of the 784 input pixels are drawn, a 7×7 grid over the "
-    "image); the darker its blue, the larger its activation on this pass. Grey crosses are "
+    f"image); the {'brighter' if dark_theme() else 'darker'} its blue, the larger its "
+    "activation on this pass. Grey crosses are "
     "**dropped**: they output 0 and neither send a signal forward nor receive a gradient."
 )
 

@@ -175,3 +175,13 @@ def test_an_image_grid_is_described_by_its_captions():
 
     fig = images_grid_figure(np.zeros((3, 4, 4)), ["label 3", "label 7", "7→1"], columns=3)
     assert describe(fig) == "3 images, captioned label 3, label 7, 7 → 1."
+
+
+def test_a_one_hue_scale_turns_round_in_the_dark_theme_and_its_legend_says_so():
+    from core.concepts import dropout as do
+    from core.figures.dropout import network_figure
+
+    fig = for_dark_theme(network_figure(do.view(do.DropoutConfig()), (0.0, 0.5)))
+    kept = next(t for t in fig.data if str(t.name).startswith("kept"))
+    assert kept.marker.reversescale is True
+    assert kept.name == "kept (brighter = larger activation)"

@@ -39,7 +39,13 @@ def for_dark_theme(fig: go.Figure) -> go.Figure:
     text = fig.to_json()
     for dark, light in DARK_PARTNERS.items():
         text = text.replace(f'"{dark}"', f'"{light}"').replace(f'"{dark.lower()}"', f'"{light}"')
-    return go.Figure(json.loads(re.sub(RGBA, _dark_fill, text)))
+    dark = go.Figure(json.loads(re.sub(RGBA, _dark_fill, text)))
+    for trace in dark.data:  # a one-hue scale's darkest end vanishes on a dark background
+        marker = getattr(trace, "marker", None)
+        if trace.type == "scatter" and marker is not None and marker.colorscale:
+            marker.reversescale = not marker.reversescale
+            trace.name = str(trace.name or "").replace("darker =", "brighter =") or None
+    return dark
 
 
 RGBA = re.compile(r"rgba\((\d+),\s*(\d+),\s*(\d+),\s*([\d.]+)\)")
