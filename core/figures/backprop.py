@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
+from core.figures.style import GREY, VERMILLION
+
 POSITIONS = {"x1": (0, 0.8), "x2": (0, 0.2), "n3": (1, 0.8), "n4": (1, 0.2), "n5": (2, 0.5)}
 EDGES = {
     "w13": ("x1", "n3"),
@@ -26,7 +28,7 @@ LABEL_AT = {
 TEXT_ABOVE = ("n3",)  # its values go above it: below, they would meet w23's label
 # what this step uses: vermillion, thicker; the rest grey (both 3:1 or more on white); node
 # fills under their labels at 4.5:1 (dark text on vermillion, white on blue)
-HOT, COLD, NODE = "#D55E00", "#767676", "#1F5FA0"
+HOT, COLD, NODE = VERMILLION, GREY, "#1F5FA0"
 HOT_TEXT, NODE_TEXT, LABEL_TEXT = "#111111", "white", "#333333"
 
 

@@ -6,7 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from core.figures.style import layout
+from core.figures.style import BLUE, GREEN, GREY, PURPLE, VERMILLION, layout
 
 
 def histograms_figure(z: np.ndarray, normalized: np.ndarray, out: np.ndarray) -> go.Figure:
@@ -14,12 +14,12 @@ def histograms_figure(z: np.ndarray, normalized: np.ndarray, out: np.ndarray) ->
     fig = make_subplots(
         rows=1, cols=2, subplot_titles=("before: z", "after: ẑ and γẑ + β"), shared_yaxes=True
     )
-    fig.add_histogram(x=z, name="z", marker_color="#767676", nbinsx=20, row=1, col=1)
+    fig.add_histogram(x=z, name="z", marker_color=GREY, nbinsx=20, row=1, col=1)
     low = min(normalized.min(), out.min())
     size = (max(normalized.max(), out.max()) - low) / 20 or 1.0
     for values, name, color in (
-        (normalized, "ẑ = (z − μ_B)/√(σ²_B + ε)", "#0072B2"),
-        (out, "γẑ + β", "#D55E00"),
+        (normalized, "ẑ = (z − μ_B)/√(σ²_B + ε)", BLUE),
+        (out, "γẑ + β", VERMILLION),
     ):
         fig.add_histogram(
             x=values, name=name, opacity=0.55, marker_color=color, row=1, col=2,
@@ -34,10 +34,10 @@ def units_figure(mean: np.ndarray, var: np.ndarray, out: np.ndarray) -> go.Figur
     """Every unit's batch mean and variance before, and its mean and variance after."""
     units = np.arange(len(mean))
     fig = make_subplots(rows=1, cols=2, subplot_titles=("mean per unit", "variance per unit"))
-    fig.add_bar(x=units, y=mean, name="before (batch μ_B, σ²_B)", marker_color="#767676")
-    fig.add_bar(x=units, y=out.mean(axis=0), name="after BN", marker_color="#D55E00")
-    fig.add_bar(x=units, y=var, showlegend=False, marker_color="#767676", row=1, col=2)
-    fig.add_bar(x=units, y=out.var(axis=0), showlegend=False, marker_color="#D55E00", row=1, col=2)
+    fig.add_bar(x=units, y=mean, name="before (batch μ_B, σ²_B)", marker_color=GREY)
+    fig.add_bar(x=units, y=out.mean(axis=0), name="after BN", marker_color=VERMILLION)
+    fig.add_bar(x=units, y=var, showlegend=False, marker_color=GREY, row=1, col=2)
+    fig.add_bar(x=units, y=out.var(axis=0), showlegend=False, marker_color=VERMILLION, row=1, col=2)
     fig.update_yaxes(type="log", dtick=1, row=1, col=2)  # powers of ten only: readable ticks
     layout(fig, "All 16 units: batch statistics before and after", "unit", "", height=380)
     return fig  # the legend stays under the plot (style.layout), clear of the subplot titles
@@ -55,12 +55,12 @@ def running_figure(
             y=running[key][:, unit],
             name="running average",
             showlegend=col == 1,
-            line={"color": "#0072B2"},
+            line={"color": BLUE},
             row=1,
             col=col,
         )
-        fig.add_hline(y=true, line={"dash": "dot", "color": "#009E73"}, row=1, col=col)
-    fig.add_scatter(x=[None], y=[None], name="true value", line={"dash": "dot", "color": "#009E73"})
+        fig.add_hline(y=true, line={"dash": "dot", "color": GREEN}, row=1, col=col)
+    fig.add_scatter(x=[None], y=[None], name="true value", line={"dash": "dot", "color": GREEN})
     layout(fig, f"Unit {unit}: what evaluation mode will use", "training batch", "")
     return fig  # the legend stays under the plot (style.layout), clear of the subplot titles
 
@@ -70,7 +70,7 @@ def placement_figure(outputs: dict[str, np.ndarray]) -> go.Figure:
     fig = make_subplots(
         rows=1, cols=2, subplot_titles=("BN before the activation", "BN after the activation")
     )
-    for col, key, color in ((1, "before", "#0072B2"), (2, "after", "#CC79A7")):
+    for col, key, color in ((1, "before", BLUE), (2, "after", PURPLE)):
         fig.add_histogram(
             x=outputs[key], nbinsx=30, marker_color=color, showlegend=False, row=1, col=col
         )

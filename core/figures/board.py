@@ -9,7 +9,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
-from core.figures.style import PALETTE, layout
+from core.figures.style import BLUE, PALETTE, layout
 
 SCALE = "Viridis"
 LOG_SETTINGS = ("lr", "l1", "l2", "wd")  # settings tried by powers of ten: a log axis
@@ -148,7 +148,7 @@ def predictions_figure(counts: dict[str, int], showed: str = "", height: int = 3
             x=[counts[c] for c in choices],
             y=choices,
             orientation="h",
-            marker={"color": ["#0072B2" if c == showed else "#9ab" for c in choices]},
+            marker={"color": [BLUE if c == showed else "#9ab" for c in choices]},
             text=[str(counts[c]) for c in choices],
             textposition="outside",
             hovertemplate="%{y}: %{x}<extra></extra>",

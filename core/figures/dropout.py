@@ -7,9 +7,9 @@ import plotly.graph_objects as go
 from scipy.stats import binom
 
 from core.concepts.dropout import PassView, shown_inputs
-from core.figures.style import layout
+from core.figures.style import BLUE, GREY, VERMILLION, layout
 
-KEPT, DROPPED = "#0072B2", "#767676"
+KEPT, DROPPED = BLUE, GREY
 
 
 GRIDS = ((7, 7), (8, 16), (4, 16), (1, 10))  # (columns, rows) of each drawn layer
@@ -49,7 +49,7 @@ def network_figure(view: PassView, rates: tuple[float, float]) -> go.Figure:
                 x=x[~keep], y=y[~keep], mode="markers", name="dropped (outputs 0)",
                 showlegend=number == 1,
                 marker={"color": DROPPED, "symbol": "x", "size": 10,
-                        "line": {"color": "#767676", "width": 1}},
+                        "line": {"color": GREY, "width": 1}},
                 hovertext=[f"{name}: dropped" for _ in range(int((~keep).sum()))],
                 hoverinfo="text",
             )  # fmt: skip
@@ -76,7 +76,7 @@ def dropped_count_figure(counts: np.ndarray, n: int, rate: float, current: int) 
     fig.add_vline(x=n * rate, line={"dash": "dot"}, annotation_text=f"mean {n * rate:g}")
     fig.add_vline(
         x=current,
-        line={"color": "#D55E00"},
+        line={"color": VERMILLION},
         annotation_text=f"this pass: {current}",
         annotation_position="bottom right",
     )
@@ -103,7 +103,7 @@ def outputs_figure(train_outputs: np.ndarray, evaluation: np.ndarray) -> go.Figu
         y=evaluation,
         mode="markers",
         name="evaluation mode (every pass)",
-        marker={"color": "#D55E00", "symbol": "diamond", "size": 12},
+        marker={"color": VERMILLION, "symbol": "diamond", "size": 12},
     )
     fig.update_xaxes(tickvals=classes)
     return layout(fig, "Same input, untrained net: output per class", "class", "probability")
@@ -113,7 +113,7 @@ def scaling_figure(evaluation: np.ndarray, one_pass: np.ndarray, mean: np.ndarra
     """Second hidden layer: evaluation activation, one pass with 1/(1 − p), and the average."""
     units = np.arange(len(evaluation))
     fig = go.Figure()
-    fig.add_bar(x=units, y=evaluation, name="evaluation (no dropout)", marker_color="#767676")
+    fig.add_bar(x=units, y=evaluation, name="evaluation (no dropout)", marker_color=GREY)
     fig.add_scatter(
         x=units,
         y=one_pass,
@@ -126,6 +126,6 @@ def scaling_figure(evaluation: np.ndarray, one_pass: np.ndarray, mean: np.ndarra
         y=mean,
         mode="markers",
         name="average over 5,000 passes",
-        marker={"color": "#D55E00", "symbol": "x", "size": 8},
+        marker={"color": VERMILLION, "symbol": "x", "size": 8},
     )
     return layout(fig, "Inverted dropout keeps the expected activation", "unit", "activation")

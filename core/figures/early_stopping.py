@@ -6,7 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from core.concepts.early_stopping import StoppingRun
-from core.figures.style import layout
+from core.figures.style import BLUE, GREEN, GREY, PURPLE, VERMILLION, layout
 
 
 def stopping_figure(losses: np.ndarray, run: StoppingRun, patience: int) -> go.Figure:
@@ -16,24 +16,24 @@ def stopping_figure(losses: np.ndarray, run: StoppingRun, patience: int) -> go.F
     fig = go.Figure()
     fig.add_scatter(
         x=epochs, y=losses, name="val_loss (after the stop: what would have come)",
-        line={"color": "#767676", "dash": "dot"},
+        line={"color": GREY, "dash": "dot"},
     )  # fmt: skip
-    fig.add_scatter(x=epochs[:last], y=losses[:last], name="val_loss", line={"color": "#D55E00"})
+    fig.add_scatter(x=epochs[:last], y=losses[:last], name="val_loss", line={"color": VERMILLION})
     fig.add_scatter(
         x=run.improvements, y=losses[np.asarray(run.improvements) - 1], mode="markers",
-        name="counted as an improvement", marker={"color": "#0072B2", "size": 7},
+        name="counted as an improvement", marker={"color": BLUE, "size": 7},
     )  # fmt: skip
     fig.add_vrect(
-        x0=run.best_epoch, x1=last, fillcolor="#CC79A7", opacity=0.12, line_width=0,
+        x0=run.best_epoch, x1=last, fillcolor=PURPLE, opacity=0.12, line_width=0,
         annotation_text=f"{last - run.best_epoch} epochs without improvement",
         annotation_position="top left",
     )  # fmt: skip
     if run.stopped_epoch:
-        fig.add_vline(x=run.stopped_epoch, line={"color": "#CC79A7"})
+        fig.add_vline(x=run.stopped_epoch, line={"color": PURPLE})
     fig.add_scatter(
         x=[run.final_epoch], y=[losses[run.final_epoch - 1]], mode="markers",
         name=f"weights kept: epoch {run.final_epoch}",
-        marker={"symbol": "star", "size": 16, "color": "#009E73"},
+        marker={"symbol": "star", "size": 16, "color": GREEN},
     )  # fmt: skip
     fig.update_yaxes(type="log")
     title = f"EarlyStopping(patience={patience}) on val_loss"

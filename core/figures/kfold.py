@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from core.figures.style import TRAIN_DASH, VAL_DASH, layout, run_color
+from core.figures.style import BLACK, GREEN, TRAIN_DASH, VAL_DASH, VERMILLION, layout, run_color
 from core.lab.kfold import FoldAverage, fold_curves
 
-AVERAGE_COLOR = "#000000"
+AVERAGE_COLOR = BLACK
 LABELS = {
     "val_data_loss": "validation loss",
     "data_loss": "train loss",
@@ -36,7 +36,7 @@ def _mark_best(fig: go.Figure, average: FoldAverage) -> None:
     if best is not None and average.folds >= 2:
         fig.add_vline(
             x=best + 1,
-            line={"color": "#009E73", "dash": "dot"},
+            line={"color": GREEN, "dash": "dot"},
             annotation_text=f"lowest average: epoch {best + 1}",
             annotation_position="top left",
         )
@@ -81,7 +81,10 @@ def average_train_val_figure(average: FoldAverage, kind: str = "loss") -> go.Fig
     train_key, val_key = (
         ("data_loss", "val_data_loss") if kind == "loss" else ("accuracy", "val_accuracy")
     )
-    for key, dash, color in ((train_key, TRAIN_DASH, run_color(0)), (val_key, VAL_DASH, "#D55E00")):
+    for key, dash, color in (
+        (train_key, TRAIN_DASH, run_color(0)),
+        (val_key, VAL_DASH, VERMILLION),
+    ):
         if key not in average.mean:
             continue
         mean, std = average.mean[key], average.std[key]

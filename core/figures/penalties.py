@@ -8,9 +8,9 @@ import numpy as np
 import plotly.graph_objects as go
 
 from core.concepts import penalties as pen
-from core.figures.style import layout, legend_below
+from core.figures.style import BLUE, GREEN, VERMILLION, layout, legend_below
 
-L1_COLOR, L2_COLOR = "#D55E00", "#0072B2"
+L1_COLOR, L2_COLOR = VERMILLION, BLUE
 
 
 def contour_figure(X: np.ndarray, y: np.ndarray, lam: float, path: dict) -> go.Figure:
@@ -72,12 +72,12 @@ def path_figure(lams: np.ndarray, path: dict, lam: float) -> go.Figure:
     """Each weight against λ (log scale): L1 solid, L2 dashed."""
     fig = go.Figure()
     for key, dash in (("L1", "solid"), ("L2", "dash")):
-        for j, color in ((0, "#0072B2"), (1, "#D55E00")):
+        for j, color in ((0, BLUE), (1, VERMILLION)):
             fig.add_scatter(
                 x=lams, y=path[key][:, j], name=f"w{j + 1}, {key}",
                 line={"color": color, "dash": dash},
             )  # fmt: skip
-    fig.add_vline(x=lam, line={"color": "#009E73", "dash": "dot"})
+    fig.add_vline(x=lam, line={"color": GREEN, "dash": "dot"})
     # on a log axis a line's own annotation lands at the wrong λ: placed by hand, in log10
     fig.add_annotation(
         x=math.log10(lam), y=1, yref="paper", text="λ", showarrow=False, yanchor="bottom"

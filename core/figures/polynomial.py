@@ -6,9 +6,10 @@ import numpy as np
 import plotly.graph_objects as go
 
 from core.concepts.polynomial import Data, Fit, mse, true_function
+from core.figures.style import BLACK, BLUE, GREEN, GREY, PURPLE, VERMILLION
 
 GRID = np.linspace(0, 1, 300)
-TRAIN_COLOR, VAL_COLOR, FIT_COLOR, TRUE_COLOR = "#0072B2", "#CC79A7", "#D55E00", "#009E73"
+TRAIN_COLOR, VAL_COLOR, FIT_COLOR, TRUE_COLOR = BLUE, PURPLE, VERMILLION, GREEN
 
 
 def _y_range(data: Data) -> list[float]:
@@ -139,11 +140,11 @@ def u_curve_figure(rows: list[dict], best: int, folds: int) -> go.Figure:
         line={"color": VAL_COLOR},
     )
     fig.add_scatter(
-        x=degrees, y=cv, name=f"{folds}-fold CV", mode="lines+markers", line={"color": "#000000"}
+        x=degrees, y=cv, name=f"{folds}-fold CV", mode="lines+markers", line={"color": BLACK}
     )
     fig.add_vline(
         x=best,
-        line={"color": "#009E73", "dash": "dot"},
+        line={"color": GREEN, "dash": "dot"},
         annotation_text=f"best degree by CV: {best}",
     )
     fig.update_layout(
@@ -160,7 +161,7 @@ def u_curve_figure(rows: list[dict], best: int, folds: int) -> go.Figure:
 def coefficients_figure(models: list[Fit], names: list[str]) -> go.Figure:
     """|coefficient| per power (log scale); a coefficient of exactly zero is an ✕ at the floor."""
     fig = go.Figure()
-    colors = ("#767676", "#0072B2", "#D55E00")
+    colors = (GREY, BLUE, VERMILLION)
     floor = 1e-6
     for model, name, color in zip(models, names, colors, strict=False):
         powers = list(range(1, model.degree + 1))

@@ -11,6 +11,7 @@ from core.figures.style import (
     BEST_SYMBOL,
     BLUE,
     GREEN,
+    GREY,
     PALETTE,
     TRAIN_DASH,
     VAL_DASH,
@@ -60,7 +61,7 @@ def curves_figure(
     if metric == "loss" and any(h.get("penalty") for h in history):
         penalty = [h.get("penalty") for h in history]
         fig.add_scatter(
-            x=epochs, y=penalty, name="L1/L2 penalty", line={"color": "#767676", "dash": "dot"}
+            x=epochs, y=penalty, name="L1/L2 penalty", line={"color": GREY, "dash": "dot"}
         )
     best = best_epoch(history)
     if best is not None:  # named in the legend: a label on the plot collides with the curves

@@ -7,13 +7,13 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from core.concepts.weight_decay import METHODS
-from core.figures.style import layout, legend_below
+from core.figures.style import BLACK, BLUE, GREEN, VERMILLION, layout, legend_below
 
 STYLE = {
-    "sgd_l2": ("#0072B2", "solid", 6),
-    "sgd_wd": ("#000000", "dot", 3),
-    "adam_l2": ("#D55E00", "solid", 3),
-    "adamw": ("#009E73", "solid", 3),
+    "sgd_l2": (BLUE, "solid", 6),
+    "sgd_wd": (BLACK, "dot", 3),
+    "adam_l2": (VERMILLION, "solid", 3),
+    "adamw": (GREEN, "solid", 3),
 }
 
 
