@@ -77,6 +77,7 @@ def test_two_learners_and_an_instructor_run_a_class(tmp_path):
 
         wait_for_text(board, r"Runs published\s+1\b")
         board.wait_for_timeout(2500)  # one more refresh of the board
+        board.wait_for_function(f"({BOARD_TRACES})() !== null", timeout=30_000)
         traces = board.evaluate(BOARD_TRACES)
         assert traces is not None and len(traces) == 1, traces
         assert traces[0]["name"] == "Learning rate = 0.003" and traces[0]["points"] == 3
@@ -97,6 +98,7 @@ def test_two_learners_and_an_instructor_run_a_class(tmp_path):
         assert seen.get_by_role("button", name="Reveal test scores").count() == 0
         assert seen.get_by_role("button", name="Hide test scores").count() == 0
         assert seen.get_by_role("button", name="Close the class").count() == 0
+        peek.wait_for_function(f"({BOARD_TRACES})() !== null", timeout=30_000)  # drawn after text
         assert len(peek.evaluate(BOARD_TRACES)) == 1  # Bob's own run is not there either
 
         projector = teacher.new_page()
