@@ -27,7 +27,7 @@ class FakeBackend:
     def free_slots(self) -> list[int]:
         return [slot for slot in range(self.size) if slot not in self.running]
 
-    def run(self, slot: int, job: int, task: str, payload: Any) -> None:
+    def run(self, slot: int, job: int, task: str, payload: Any, owner: str = "") -> None:
         self.running[slot] = job
         self.runs.append((slot, job, task, payload))
         self._inbox.append(Message("started", slot, job, {}))
@@ -35,7 +35,7 @@ class FakeBackend:
     def signal_stop(self, slot: int, job: int) -> None:
         self.stops.append(job)
 
-    def kill(self, slot: int) -> None:
+    def kill(self, slot: int, job: int | None = None) -> None:
         self.running.pop(slot, None)
         self.kills.append(slot)
         self.restarts += 1

@@ -32,7 +32,7 @@ def _managers(request, backend: str):
 
     def make(**options):
         if backend == "local":
-            manager = JobManager(1, startup="", **options)
+            manager = JobManager(1, startup="", **{"turn_jobs": 1, **options})  # queue tests
         else:
             from core.jobs.dask_backend import DaskPool
 

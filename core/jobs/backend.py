@@ -12,6 +12,7 @@ import queue
 from typing import Any, NamedTuple, Protocol, TypedDict, runtime_checkable
 
 TERMINAL = ("finished", "stopped", "failed", "diverged")  # the kinds that end a job
+# also: "returned", a job its worker gave back unrun (it goes back to the queue, first)
 
 
 class Message(NamedTuple):
@@ -50,16 +51,18 @@ class Backend(Protocol):
         """Slots ready for a job now."""
         ...
 
-    def run(self, slot: Any, job: int, task: str, payload: Any) -> None:
-        """Start task ('module:function') with payload in slot, as job number `job`."""
+    def run(self, slot: Any, job: int, task: str, payload: Any, owner: str = "") -> None:
+        """Start task ('module:function') with payload in slot, as job number `job` of
+        `owner` (a backend that slices serves owners in turn)."""
         ...
 
     def signal_stop(self, slot: Any, job: int) -> None:
         """Ask the job to stop at its next check (cooperative)."""
         ...
 
-    def kill(self, slot: Any) -> None:
-        """End the slot's worker now and start a fresh one in its place."""
+    def kill(self, slot: Any, job: int | None = None) -> None:
+        """End the slot's worker now (`job` did not stop) and start a fresh one in its place;
+        its other jobs, if any, come back as "returned" messages."""
         ...
 
     def receive(self, timeout: float) -> list[Message]:

@@ -124,7 +124,7 @@ class DaskPool:
     def free_slots(self) -> list[str]:
         return sorted(a for a in self._warm & self._workers if a not in self._busy)
 
-    def run(self, slot: str, job: int, task: str, payload: Any) -> None:
+    def run(self, slot: str, job: int, task: str, payload: Any, owner: str = "") -> None:
         stop_name = f"{self._topic}-stop-{job}"
         self._stop_names[job] = stop_name
         self._busy[slot] = job
@@ -146,7 +146,7 @@ class DaskPool:
         if job in self._stop_names:
             Event(self._stop_names[job], client=self.client).set()
 
-    def kill(self, slot: str) -> None:
+    def kill(self, slot: str, job: int | None = None) -> None:
         """Hard stop: restart that worker through its nanny (in the background)."""
         job = self._busy.pop(slot, None)
         if job is not None:

@@ -3,6 +3,7 @@ model's estimate before its first), any other job from recent jobs' typical leng
 
 from __future__ import annotations
 
+import itertools
 import statistics
 
 from core.jobs.contract import TRAINING_TASK
@@ -25,12 +26,17 @@ def job_seconds(job: JobRecord, typical: float, scale: float | None) -> float:
 
 def seconds_left(job: JobRecord, typical: float, scale: float | None) -> float:
     """How long a running job still needs: its remaining epochs at its own measured epoch time
-    (the first epoch, which traces the graph, left out once there are others)."""
+    (the first epoch, which traces the graph, left out once there are others), or at the pace
+    its points arrive when that is slower (its worker runs other jobs in turns)."""
     config = _config(job)
     if config is not None and job.history:
         times = [h.get("seconds", 0.0) for h in job.history[1:]] or [
             job.history[0].get("seconds", 0.0)
         ]
+        arrivals = [h["received_at"] for h in job.history[1:] if "received_at" in h]
+        if len(arrivals) >= 2:  # in turns, a point comes less often than an epoch takes
+            gaps = [b - a for a, b in itertools.pairwise(arrivals)]
+            times = [max(statistics.median(times), statistics.median(gaps))]
         left = max(0, config.epochs - len(job.history))
         return max(0.5, left * statistics.median(times))
     return max(1.0, job_seconds(job, typical, scale) - job.elapsed)

@@ -21,10 +21,12 @@ class FairQueue:
         """How many learners have a job waiting."""
         return len(self._turns)
 
-    def push(self, owner: str, number: int) -> None:
-        self._waiting.setdefault(owner, deque()).append(number)
+    def push(self, owner: str, number: int, first: bool = False) -> None:
+        """Queue a job at the back (`first`: at the front, a job given back to the queue)."""
+        waiting = self._waiting.setdefault(owner, deque())
+        waiting.appendleft(number) if first else waiting.append(number)
         if owner not in self._turns:
-            self._turns.append(owner)
+            self._turns.appendleft(owner) if first else self._turns.append(owner)
 
     def remove(self, owner: str, number: int) -> None:
         waiting = self._waiting.get(owner)
@@ -34,18 +36,21 @@ class FairQueue:
                 del self._waiting[owner]
                 self._turns.remove(owner)
 
-    def pop(self) -> int | None:
-        """The next job in round-robin order, or None when nothing waits."""
-        if not self._turns:
-            return None
-        owner = self._turns.popleft()
-        waiting = self._waiting[owner]
-        number = waiting.popleft()
-        if waiting:
-            self._turns.append(owner)
-        else:
-            del self._waiting[owner]
-        return number
+    def pop(self, accept=None) -> int | None:
+        """The next job in round-robin order, or None when nothing waits. With `accept`, the
+        first owner in turn whose oldest job it accepts (each learner's order is kept)."""
+        for owner in list(self._turns):
+            waiting = self._waiting[owner]
+            if accept is not None and not accept(waiting[0]):
+                continue
+            self._turns.remove(owner)
+            number = waiting.popleft()
+            if waiting:
+                self._turns.append(owner)
+            else:
+                del self._waiting[owner]
+            return number
+        return None
 
     def positions(self) -> dict[int, int]:
         """1-based places in the order pop() will serve them: one job per learner per round."""

@@ -13,11 +13,12 @@ import os
 import sys
 import time
 import types
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from core.jobs import worker as worker_module
 from core.jobs.backend import TERMINAL, BackendStatus, Message, drain
+from core.jobs.turns import MAX_TURN_JOBS, MAX_TURN_PARAMS, fits_in_turns
 
 OVERLAP = 2  # threads per core a full pool may run (threads_per_worker)
 
@@ -62,15 +63,27 @@ class _Slot:
     process: Any = None
     tasks: Any = None
     ready: bool = False
-    job: int | None = None
+    jobs: set[int] = field(default_factory=set)  # jobs sent to it, not ended yet
+    started: set[int] = field(default_factory=set)  # those the worker said it started
+    alone: bool = False  # it runs a job too big to slice: it takes no other
     retiring: bool = False
     failed_starts: int = 0
     start_at: float = 0.0  # monotonic time of the next start attempt (back-off)
     last_exit: Any = None
 
 
+def default_turn_jobs() -> int:
+    """REGLAB_TURN_JOBS: how many jobs one worker slices (1: each job runs to its end alone)."""
+    try:
+        return max(1, int(os.environ["REGLAB_TURN_JOBS"]))
+    except (KeyError, ValueError):
+        return MAX_TURN_JOBS
+
+
 class LocalPool:
-    """`size` worker processes, one job each at a time (a Backend); callers hold their lock."""
+    """`size` worker processes (a Backend); callers hold their lock. Each worker takes up to
+    `turn_jobs` jobs and runs them in turns (core.jobs.turns); a job whose model has more than
+    `turn_params` parameters only starts on an idle worker and runs there alone."""
 
     def __init__(
         self,
@@ -80,15 +93,19 @@ class LocalPool:
         recycle: worker_module.Recycle | None = None,
         retry_base: float = 0.5,
         retry_cap: float = 30.0,
+        turn_jobs: int | None = None,
+        turn_params: int = MAX_TURN_PARAMS,
     ) -> None:
         self.size = size or default_pool_size()
+        self.turn_jobs = turn_jobs or default_turn_jobs()
+        self.turn_params = turn_params
+        self._returned: list[Message] = []  # jobs a killed or retired worker never finished
         self._startup = startup
         self._recycle = recycle or worker_module.Recycle()
         self._retry_base, self._retry_cap = retry_base, retry_cap
         self._threads = threads_per_worker(self.size)
         self._context = mp.get_context("spawn")
         self._events = self._context.Queue()
-        self._flags = [self._context.Value("q", -1) for _ in range(self.size)]
         self._slots = [_Slot(i) for i in range(self.size)]
         self.restarts = 0
         self.recycled = 0
@@ -100,26 +117,46 @@ class LocalPool:
             self._spawn(slot)
 
     def free_slots(self) -> list[int]:
-        return [
-            s.index
+        """Workers that can take a job now, the least busy first."""
+        open_ = [
+            s
             for s in self._slots
-            if s.ready and s.job is None and not s.retiring and s.process and s.process.is_alive()
+            if s.ready
+            and not s.retiring
+            and not s.alone
+            and len(s.jobs) < self.turn_jobs
+            and s.process
+            and s.process.is_alive()
         ]
+        return [s.index for s in sorted(open_, key=lambda s: len(s.jobs))]
 
-    def run(self, slot: int, job: int, task: str, payload: Any) -> None:
+    def takes(self, slot: int, task: str, payload: Any) -> bool:
+        """Whether the worker may start this job now: any job on an idle worker; on a busy
+        one, only a job small enough to take turns."""
+        return not self._slots[slot].jobs or fits_in_turns(payload, self.turn_params)
+
+    def sharing(self, slot: Any) -> int:
+        """How many jobs the worker runs, in turns (0 for an unknown slot)."""
+        return len(self._slots[slot].jobs) if slot in range(self.size) else 0
+
+    def run(self, slot: int, job: int, task: str, payload: Any, owner: str = "") -> None:
         worker = self._slots[slot]
-        worker.job = job
-        self._flags[slot].value = -1
-        worker.tasks.put((job, task, payload))
+        worker.jobs.add(job)
+        worker.alone = self.turn_jobs > 1 and not fits_in_turns(payload, self.turn_params)
+        worker.tasks.put(("run", job, task, payload, owner))
 
     def signal_stop(self, slot: int, job: int) -> None:
-        if self._slots[slot].job == job:
-            self._flags[slot].value = job
+        if job in self._slots[slot].jobs:
+            self._slots[slot].tasks.put(("stop", job))
 
-    def kill(self, slot: int) -> None:
-        """Hard stop: end the worker now and start a fresh one in its place."""
+    def kill(self, slot: int, job: int | None = None) -> None:
+        """Hard stop: end the worker now and start a fresh one in its place. Its other jobs
+        (taking turns with `job`) go back to the queue, to start again."""
         worker = self._slots[slot]
-        worker.job = None
+        self._returned += [
+            Message("returned", slot, other, {}) for other in sorted(worker.jobs) if other != job
+        ]
+        worker.jobs, worker.started, worker.alone = set(), set(), False
         self._terminate(worker)
         self.restarts += 1
         self._spawn(worker)
@@ -132,7 +169,8 @@ class LocalPool:
         plus a "lost" one for each job whose worker died."""
         for kind, slot, job, _ in messages:
             self._note(kind, slot, job)
-        return messages if self._closed else messages + self._maintain()
+        returned, self._returned = self._returned, []
+        return messages if self._closed else messages + returned + self._maintain()
 
     def status(self) -> BackendStatus:
         waiting = [s for s in self._slots if s.failed_starts]
@@ -146,7 +184,8 @@ class LocalPool:
         return {
             "workers": self.size,
             "ready": sum(s.ready and not s.retiring for s in self._slots),
-            "busy": sum(s.job is not None for s in self._slots),
+            "busy": sum(bool(s.jobs) for s in self._slots),
+            "jobs": sum(len(s.jobs) for s in self._slots),
             "restarts": self.restarts,
             "recycled": self.recycled,
             "problem": problem,
@@ -165,9 +204,8 @@ class LocalPool:
     # ---- internals ---------------------------------------------------------------------
     def _spawn(self, slot: _Slot) -> None:
         slot.tasks = self._context.Queue()
-        slot.ready = slot.retiring = False
-        slot.job = None
-        self._flags[slot.index].value = -1
+        slot.ready = slot.retiring = slot.alone = False
+        slot.jobs, slot.started = set(), set()
         slot.start_at = 0.0
         slot.process = self._context.Process(
             target=worker_module.worker_main,
@@ -175,7 +213,7 @@ class LocalPool:
                 slot.index,
                 slot.tasks,
                 self._events,
-                self._flags[slot.index],
+                None,  # the worker's old stop flag: Stop now comes through its inbox
                 self._threads,
                 self._startup,
                 self._recycle,
@@ -198,10 +236,14 @@ class LocalPool:
             slot.ready, slot.failed_starts = True, 0
         elif kind == "retiring":
             self._slots[index].retiring = True
+        elif kind == "started" and index in range(self.size):
+            self._slots[index].started.add(job)
         elif kind in TERMINAL:
             for slot in self._slots:
-                if slot.job == job:
-                    slot.job = None
+                if job in slot.jobs:
+                    slot.jobs.discard(job)
+                    slot.started.discard(job)
+                    slot.alone = slot.alone and bool(slot.jobs)
 
     def _maintain(self) -> list[Message]:
         """Bury dead workers (a lost job is reported) and start new ones, after any back-off."""
@@ -218,8 +260,11 @@ class LocalPool:
         slot.process.join(timeout=1)
         code, slot.process = slot.process.exitcode, None
         lost: list[Message] = []
-        if slot.job is not None:
-            lost.append(Message("lost", slot.index, slot.job, {"reason": self._death(code)}))
+        for job in sorted(slot.jobs):  # sent after it retired (it never saw them): start again
+            if slot.retiring and code == 0 and job not in slot.started:
+                lost.append(Message("returned", slot.index, job, {}))
+            else:
+                lost.append(Message("lost", slot.index, job, {"reason": self._death(code)}))
         if slot.retiring and code == 0:
             self.recycled += 1
         elif slot.ready:
@@ -229,8 +274,8 @@ class LocalPool:
             slot.last_exit = code
             delay = self._retry_base * 2 ** (slot.failed_starts - 1)
             slot.start_at = now + min(self._retry_cap, delay)
-        slot.ready = slot.retiring = False
-        slot.job = None
+        slot.ready = slot.retiring = slot.alone = False
+        slot.jobs, slot.started = set(), set()
         return lost
 
     @staticmethod

@@ -72,11 +72,16 @@ class JobManager:
         save_seconds: float = 0.5,
         keep_days: float = 30.0,
         store_bytes: int | None = None,
+        turn_jobs: int | None = None,
     ) -> None:
         """`background=False` runs no pump or save thread: the caller calls pump() and save()
-        (tests). With a `store`, every run is written to it (epochs batched every
-        `save_seconds`, a run's end at once) and each learner's runs are read back from it."""
-        self.backend = backend or LocalPool(pool_size, startup=startup, recycle=recycle)
+        (tests). `turn_jobs`: jobs a local worker runs in turns (1: each alone, to its end;
+        default REGLAB_TURN_JOBS or 15). With a `store`, every run is written to it (epochs
+        batched every `save_seconds`, a run's end at once) and each learner's runs are read
+        back from it."""
+        self.backend = backend or LocalPool(
+            pool_size, startup=startup, recycle=recycle, turn_jobs=turn_jobs
+        )
         self.policy = policy or Policy(max_active_per_owner=max_active_per_owner)
         self.stop_grace = stop_grace
         self._lock = threading.RLock()
@@ -284,6 +289,10 @@ class JobManager:
         clone.queue_position = positions.get(job.number, 0)
         if clone.queue_position:
             clone.estimated_wait = self._estimate_wait(clone.queue_position, positions)
+        if job.status == "running":
+            sharing = getattr(self.backend, "sharing", None)
+            clone.turns_with = max(0, sharing(job.worker) - 1) if sharing else 0
+            clone.estimated_left = seconds_left(job, self._typical_seconds(), self.speed_scale())
         return clone
 
     def _typical_seconds(self) -> float:
@@ -336,13 +345,23 @@ class JobManager:
                 self._write(self._saver.collect(only=job))  # before anyone sees it
 
     def _dispatch(self) -> None:
+        takes = getattr(self.backend, "takes", None)
         for slot in self.backend.free_slots():
-            number = self._queue.pop()
-            if number is None:
+            if not len(self._queue):
                 return
+            number = self._queue.pop(self._taken_by(takes, slot) if takes else None)
+            if number is None:
+                continue  # a worker already busy, and only big jobs wait: an idle one takes them
             job = self._book.get(number)
             job.worker, job.status, job.started = slot, "running", time.time()
-            self.backend.run(slot, job.number, job.task, job.payload)
+            self.backend.run(slot, job.number, job.task, job.payload, owner=job.owner)
+
+    def _taken_by(self, takes, slot):
+        def accept(number: int) -> bool:
+            job = self._book.get(number)
+            return takes(slot, job.task, job.payload)
+
+        return accept
 
     def _handle(self, kind: str, slot: Any, number: int | None, data: dict) -> None:
         """Apply one Message to its job's record."""
@@ -365,6 +384,10 @@ class JobManager:
             job.stop_seen = time.monotonic()
         elif kind == "lost":
             self._end(job, "failed", data.get("reason", "The worker was lost."))
+        elif kind == "returned":  # its worker ended before it could run it: first in line
+            job.status, job.worker, job.started = "queued", None, None
+            job.history, job.progress, job.live = [], {}, {}
+            self._queue.push(job.owner, job.number, first=True)
 
     def _enforce(self) -> None:
         """Kill jobs that ignored Stop; stop jobs past the time limit or whose learner left."""
@@ -372,7 +395,7 @@ class JobManager:
         for job in self._book:
             if job.status == "running" and job.stop_requested is not None:
                 if overdue(job, now, self.stop_grace):
-                    self.backend.kill(job.worker)
+                    self.backend.kill(job.worker, job.number)
                     self._end(
                         job,
                         "stopped",

@@ -37,6 +37,8 @@ class JobRecord:
     stop_requested: float | None = None
     queue_position: int = 0
     estimated_wait: float | None = None  # seconds until a queued job should start
+    turns_with: int = 0  # other jobs its worker runs in turns with it (copies only)
+    estimated_left: float | None = None  # seconds a running job still needs (copies only)
     worker: int | None = None
     stop_grace: float | None = None  # None: the pool's; longer for jobs that stop at a boundary
     stop_reason: str = ""  # why the server asked it to stop (time limit, learner gone)

@@ -35,6 +35,7 @@ class Reporter:
         self._stop_flag = stop_flag
         self._last_progress = 0.0
         self._acknowledged = False
+        self.cleanups: list = []
 
     def _put(self, kind: str, data: dict[str, Any]) -> None:
         self._events.put((kind, None, self.job_number, data))
@@ -61,6 +62,15 @@ class Reporter:
             self._acknowledged = True
             self._put("stopping", {})
         return stop
+
+    def pass_turn(self, started: bool = True) -> bool:
+        """Between compiled calls: let the worker's other jobs have a turn (core.jobs.turns);
+        True if one ran, so this job's model state may need restoring. Alone: no-op."""
+        return False
+
+    def on_end(self, cleanup) -> None:
+        """Call `cleanup()` when the job ends (the worker runs it: a model's kept state goes)."""
+        self.cleanups.append(cleanup)
 
 
 class TaggedReporter(Reporter):
@@ -89,3 +99,9 @@ class TaggedReporter(Reporter):
 
     def should_stop(self) -> bool:
         return self.stoppable and self.parent.should_stop()
+
+    def pass_turn(self, started: bool = True) -> bool:
+        return self.parent.pass_turn(started)
+
+    def on_end(self, cleanup) -> None:
+        self.parent.on_end(cleanup)

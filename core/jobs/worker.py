@@ -1,4 +1,4 @@
-"""A worker process: imports TensorFlow once, then runs one job at a time from its task queue."""
+"""A worker process: imports TensorFlow once, then runs the jobs its inbox sends, in turns."""
 
 from __future__ import annotations
 
@@ -6,12 +6,14 @@ import gc
 import importlib
 import multiprocessing as mp
 import os
+import queue
 import sys
 import threading
 import traceback
 from dataclasses import dataclass
 
 from core.jobs.reporter import Reporter, StopRequested, TaskEnded
+from core.jobs.turns import Turns
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,79 @@ def resolve_task(path: str):
 STARTUP = "core.training.startup:configure_tensorflow"  # resolved in the worker only
 
 
+class TurnReporter(Reporter):
+    """A job's line in a worker that slices: Stop is a set the worker's inbox fills, and
+    passing the turn goes through the worker's Turns."""
+
+    def __init__(self, job_number: int, events, stops: set[int], turns: Turns, owner: str):
+        super().__init__(job_number, events)
+        self._stops, self._turns, self.owner = stops, turns, owner
+
+    def _stop_pressed(self) -> bool:
+        return self.job_number in self._stops
+
+    def pass_turn(self, started: bool = True) -> bool:
+        return self._turns.pass_on(self.job_number, self.owner, started)
+
+
+class JobThreads:
+    """The jobs a worker runs at once, each in a thread, one computing at a time (Turns)."""
+
+    def __init__(self, worker_id: int, events, recycle: Recycle) -> None:
+        self.worker_id, self.events, self.recycle = worker_id, events, recycle
+        self.turns = Turns()
+        self.stops: set[int] = set()
+        self.live: dict[int, threading.Thread] = {}
+        self.done = 0
+        self.retiring = False
+        self._lock = threading.Lock()
+
+    def start(self, job_number: int, task_path: str, payload, owner: str) -> None:
+        self.events.put(("started", self.worker_id, job_number, {}))
+        thread = threading.Thread(
+            target=self._run,
+            args=(job_number, task_path, payload, owner),
+            name=f"job-{job_number}",
+            daemon=True,
+        )
+        with self._lock:
+            self.live[job_number] = thread
+        thread.start()
+
+    def stop(self, job_number: int) -> None:
+        with self._lock:
+            if job_number not in self.live:
+                return
+        self.stops.add(job_number)
+        self.turns.hurry(job_number)
+        if self.turns.holder != job_number:  # paused: it sees Stop at its next turn, soon
+            self.events.put(("stopping", self.worker_id, job_number, {}))
+
+    def idle(self) -> bool:
+        with self._lock:
+            return not self.live
+
+    def _run(self, job_number: int, task_path: str, payload, owner: str) -> None:
+        reporter = TurnReporter(job_number, self.events, self.stops, self.turns, owner)
+        self.turns.take(job_number, owner)
+        try:
+            status, data = run_one(task_path, payload, reporter)
+        finally:
+            self.turns.end(job_number)
+        with self._lock:
+            self.done += 1
+            memory = rss_mb()
+            retire = self.done >= self.recycle.max_jobs or memory > self.recycle.max_rss_mb
+            if retire and not self.retiring:  # said before the job's end: no new jobs come
+                self.retiring = True
+                self.events.put(
+                    ("retiring", self.worker_id, None, {"jobs": self.done, "rss_mb": memory})
+                )
+            self.events.put((status, self.worker_id, job_number, data))
+            self.stops.discard(job_number)
+            del self.live[job_number]
+
+
 def worker_main(
     worker_id: int,
     tasks,
@@ -70,10 +145,12 @@ def worker_main(
     startup: str,
     recycle: Recycle | None = None,
 ) -> None:
-    """Run `startup(threads)` once, then loop: take (job_number, task path, payload), run it.
+    """Run `startup(threads)` once, then loop over the inbox: ("run", job, task path, payload,
+    owner) starts a job (in turns with the others running here), ("stop", job) asks it to stop.
 
-    After each job the worker retires (exits 0, after saying so) when `recycle` says it has
-    run enough jobs or holds too much memory; the pool starts a fresh worker in its place.
+    After a job the worker retires when `recycle` says it has run enough jobs or holds too much
+    memory: it says so (the pool sends no more), finishes the jobs it has, and exits 0; the
+    pool starts a fresh worker in its place. `stop_flag` is unused (kept for the signature).
     """
     _exit_with_parent()
     recycle = recycle or Recycle()
@@ -81,27 +158,33 @@ def worker_main(
         resolve_task(startup)(threads)
     gc.freeze()  # what start-up made stays; per-job collections skip it
     events.put(("ready", worker_id, None, {"pid": os.getpid(), "rss_mb": rss_mb()}))
-    done = 0
+    jobs = JobThreads(worker_id, events, recycle)
     while True:
-        message = tasks.get()
+        try:
+            message = tasks.get(timeout=0.1)
+        except queue.Empty:
+            if jobs.retiring and jobs.idle():
+                return
+            continue
         if message is None:
             return
-        job_number, task_path, payload = message
-        events.put(("started", worker_id, job_number, {}))
-        reporter = Reporter(job_number, events, stop_flag)
-        status, data = run_one(task_path, payload, reporter)
-        done += 1
-        memory = rss_mb()
-        retire = done >= recycle.max_jobs or memory > recycle.max_rss_mb
-        if retire:  # said before the job's end, so the pool never hands this worker another job
-            events.put(("retiring", worker_id, None, {"jobs": done, "rss_mb": memory}))
-        events.put((status, worker_id, job_number, data))
-        if retire:
-            return
+        if message[0] == "stop":
+            jobs.stop(message[1])
+        else:
+            _, job_number, task_path, payload, owner = message
+            jobs.start(job_number, task_path, payload, owner)
 
 
 def run_one(task_path: str, payload, reporter: Reporter) -> tuple[str, dict]:
     """Run one task; (status, data) for the server, whatever happened inside."""
+    try:
+        return _run_task(task_path, payload, reporter)
+    finally:
+        for cleanup in reporter.cleanups:
+            cleanup()
+
+
+def _run_task(task_path: str, payload, reporter: Reporter) -> tuple[str, dict]:
     try:
         return "finished", {"result": resolve_task(task_path)(payload, reporter)}
     except TaskEnded as ended:

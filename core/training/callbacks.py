@@ -11,6 +11,7 @@ import numpy as np
 from core.jobs.reporter import Reporter
 from core.lab.config import TrainingConfig
 from core.training.evaluation import Evaluator
+from core.training.model_cache import MODELS
 
 GRID = 60  # decision-boundary resolution for 2-D sets
 HISTOGRAM_BINS = 41  # per-layer weight histograms over epochs; the middle bin holds zero
@@ -184,3 +185,25 @@ class LiveReport(keras.callbacks.Callback):
         self.evaluator.forget_inputs()  # validation is over; test scoring reads chunk by chunk
         self.last_weights = self.model.get_weights()
         self._send_boundary(final=True)
+
+
+class TakeTurns(keras.callbacks.Callback):
+    """Between compiled calls and after each epoch's point, let the worker's other jobs have
+    a turn (core.jobs.turns); when this job's comes back, its model state is put back."""
+
+    def __init__(self, reporter: Reporter, steps: int) -> None:
+        super().__init__()
+        self.reporter, self.steps = reporter, steps
+        self.points = 0
+
+    def _pass(self) -> None:
+        if self.reporter.pass_turn(started=self.points > 0):
+            MODELS.resume(self.model, self.reporter.job_number)
+
+    def on_train_batch_end(self, batch, logs=None):
+        if batch + 1 < self.steps:  # the epoch's last call ends in on_epoch_end, after its point
+            self._pass()
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.points += 1
+        self._pass()

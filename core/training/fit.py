@@ -9,7 +9,7 @@ import keras
 from core.jobs.reporter import Diverged, Reporter, StopRequested
 from core.lab.config import TrainingConfig
 from core.lab.model_summary import sparse_input
-from core.training.callbacks import LiveReport
+from core.training.callbacks import LiveReport, TakeTurns
 from core.training.model_cache import MODELS
 from core.training.pipeline import EpochNumber, train_dataset
 from core.training.speed import SPEED, execution_plan, step_flops
@@ -34,7 +34,9 @@ def fit_model(
     per_call, steps = execution_plan(
         len(splits.y_train), config.batch_size, SPEED.step_seconds(kind, work)
     )
-    model = MODELS.model_for(config, config.seed if seed is None else seed, sparse, per_call)
+    job = reporter.job_number
+    model = MODELS.model_for(config, config.seed if seed is None else seed, sparse, per_call, job)
+    reporter.on_end(lambda: MODELS.release(job))
     live = LiveReport(reporter, config, splits, steps, epochs=epochs, boundary=boundary)
     whole_epochs = per_call == steps  # one call an epoch: one stream, read ahead
     data, epoch_number = train_dataset(
@@ -51,6 +53,7 @@ def fit_model(
                 min_delta=config.es_min_delta,
             )
         )
+    callbacks.append(TakeTurns(reporter, steps))  # last: every other callback has had its say
     reporter.send("progress", {"epoch": 0, "epochs": epochs, "batch": 0, "steps": steps})
     model.fit(
         data,

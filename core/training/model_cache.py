@@ -1,5 +1,6 @@
 """A worker keeps its last compiled model and reuses it, with fresh seeded weights, for the
 next run of the same shape: no retracing, so the first point comes in a fraction of a second.
+Jobs taking turns (core.jobs.turns) share it too, each paused one's state kept aside.
 
 A reused model starts exactly where a new one would: its weights, batch-norm statistics and
 dropout seeds are copied from a model freshly built under the run's seed, its optimizer's
@@ -42,46 +43,116 @@ def model_key(config: TrainingConfig, sparse: bool, per_call: int) -> tuple:
     return (plan, shape, sparse, optimizer, config.info.n_classes, per_call, precision())
 
 
+def _state(model: keras.Model) -> list:
+    """Every variable a paused run needs back: weights, batch-norm statistics, dropout seeds,
+    optimizer slots and step, metric sums (each once)."""
+    seen: dict[int, object] = {}
+    for variable in (*model.variables, *model.optimizer.variables, *model.metrics_variables):
+        seen.setdefault(id(variable), variable)
+    return list(seen.values())
+
+
 class CompiledModels:
-    """The last compiled model of this worker (one: memory is the class's budget)."""
+    """This worker's compiled models: the last one between jobs (memory is the class's
+    budget), one per shape while jobs take turns. Jobs of one shape share one model: each
+    paused job's state is kept aside (a few arrays) and put back when its turn comes."""
 
     def __init__(self) -> None:
-        self.key: tuple | None = None
-        self.model: keras.Model | None = None
-        self._optimizer_start: list[np.ndarray] = []
+        self._models: dict[tuple, keras.Model] = {}
+        self._optimizer_start: dict[tuple, list[np.ndarray]] = {}
+        self._users: dict[tuple, set[int]] = {}  # key -> live jobs training on that model
+        self._loaded: dict[int, int | None] = {}  # id(model) -> the job whose state it holds
+        self._kept: dict[int, tuple[list[np.ndarray], bool]] = {}  # paused job -> its state
+        self.key: tuple | None = None  # the newest model's
         self.reused = 0
 
-    def forget(self) -> None:
-        self.key, self.model, self._optimizer_start = None, None, []
+    @property
+    def model(self) -> keras.Model | None:
+        return self._models.get(self.key)
 
-    def model_for(self, config: TrainingConfig, seed: int, sparse: bool, per_call: int):
-        """A compiled model for config whose state is that of a new model seeded with `seed`."""
+    def forget(self) -> None:
+        self._models, self._optimizer_start, self._users = {}, {}, {}
+        self._loaded, self._kept, self.key = {}, {}, None
+
+    def model_for(
+        self, config: TrainingConfig, seed: int, sparse: bool, per_call: int, job: int = -1
+    ):
+        """A compiled model for config whose state is that of a new model seeded with `seed`,
+        for `job` (whose state, when it shares the model, goes aside at each other's turn)."""
         key = model_key(config, sparse, per_call)
-        if key != self.key:
+        others = any(users - {job} for users in self._users.values())
+        if key not in self._models and not others:
             self.forget()
             keras.backend.clear_session(free_memory=False)  # a full collection costs ~0.3 s
             keras.mixed_precision.set_global_policy(precision())  # clear_session resets it
+        self._drop_idle(keep=key)
+        if key in self._models:
+            self._set_aside(self._models[key], job)
         keras.utils.set_random_seed(seed)
         fresh = build_model(config, sparse=sparse)
-        if key == self.key and self._restart(fresh):
+        self.key = key
+        self._users.setdefault(key, set()).add(job)
+        if key in self._models and self._restart(key, fresh):
             self.reused += 1
-            return self.model
+            self._loaded[id(self._models[key])] = job
+            return self._models[key]
         compile_model(fresh, config, steps_per_execution=per_call)
         fresh.optimizer.build(fresh.trainable_variables)
-        self.key, self.model = key, fresh
-        self._optimizer_start = [np.array(v.numpy()) for v in fresh.optimizer.variables]
+        self._models[key] = fresh
+        self._optimizer_start[key] = [np.array(v.numpy()) for v in fresh.optimizer.variables]
+        self._loaded[id(fresh)] = job
         return fresh
 
-    def _restart(self, fresh: keras.Model) -> bool:
-        model = self.model
-        if model is None or len(model.variables) != len(fresh.variables):
+    def resume(self, model: keras.Model, job: int) -> None:
+        """Before `job` computes again after others had turns: its own state back in `model`."""
+        if self._loaded.get(id(model), job) == job:
+            return
+        self._set_aside(model, job)
+        state = self._kept.pop(job, None)
+        if state is not None:
+            arrays, stop_training = state
+            for variable, value in zip(_state(model), arrays, strict=True):
+                variable.assign(value)
+            model.stop_training = stop_training
+        self._loaded[id(model)] = job
+
+    def release(self, job: int) -> None:
+        """The job ended: forget its state; its model stays for the next run of its shape."""
+        self._kept.pop(job, None)
+        for users in self._users.values():
+            users.discard(job)
+        for model_id, holder in self._loaded.items():
+            if holder == job:
+                self._loaded[model_id] = None
+
+    def _set_aside(self, model: keras.Model, job: int) -> None:
+        """Keep the state of the paused job whose state `model` holds, if it is not `job`."""
+        holder = self._loaded.get(id(model))
+        if holder is not None and holder != job and any(holder in u for u in self._users.values()):
+            values = [np.array(v.numpy()) for v in _state(model)]
+            self._kept[holder] = (values, bool(model.stop_training))
+        self._loaded[id(model)] = None
+
+    def _drop_idle(self, keep: tuple) -> None:
+        """Let go of models no live job trains, but the newest and the one wanted."""
+        for key in list(self._models):
+            if key not in (keep, self.key) and not self._users.get(key):
+                self._loaded.pop(id(self._models.pop(key)), None)
+                self._optimizer_start.pop(key, None)
+                self._users.pop(key, None)
+
+    def _restart(self, key: tuple, fresh: keras.Model) -> bool:
+        model = self._models[key]
+        if len(model.variables) != len(fresh.variables):
             return False
         for target, source in zip(model.variables, fresh.variables, strict=True):
             if tuple(target.shape) != tuple(source.shape):
                 return False
         for target, source in zip(model.variables, fresh.variables, strict=True):
             target.assign(source.value)
-        for variable, start in zip(model.optimizer.variables, self._optimizer_start, strict=True):
+        for variable, start in zip(
+            model.optimizer.variables, self._optimizer_start[key], strict=True
+        ):
             variable.assign(start)
         model.reset_metrics()
         model.stop_training = False

@@ -45,6 +45,8 @@ def status_line(job: JobRecord, run_again=None) -> None:
             text += f", starts in about {wait_text(job.estimated_wait)}"
     if job.status == "running" and job.stop_requested:
         text += " · stopping…"
+    elif job.status == "running":
+        text += _turns_text(job)
     if job.elapsed:
         text += f" · {job.elapsed:.1f} s"
     if job.status in ("failed", "diverged"):
@@ -64,6 +66,17 @@ def status_line(job: JobRecord, run_again=None) -> None:
     progress = job.progress
     if job.status == "running" and progress.get("epochs"):
         st.progress(*_progress(progress))
+
+
+def _turns_text(job: JobRecord) -> str:
+    """A shared worker says so, with the time left at the speed measured so far."""
+    text = ""
+    if job.turns_with:
+        others = "1 other" if job.turns_with == 1 else f"{job.turns_with} others"
+        text = f" · training in turns with {others}"
+    if job.estimated_left is not None and job.history:
+        text += f" · about {wait_text(job.estimated_left)} left"
+    return text
 
 
 def _progress(progress: dict) -> tuple[float, str]:
