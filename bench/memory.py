@@ -109,6 +109,15 @@ def main() -> None:
         sampler.row("after IMDB 16-16 and MNIST MLP jobs at once")
         run_all(manager, [cnn, imdb], args.data_dir)
         sampler.row("after MNIST CNN and IMDB jobs at once")
+    shapes = [TrainingConfig(epochs=60, units=(32 + 4 * i, 32)) for i in range(15)]
+    single = JobManager(1, recycle=recycle)  # one worker slicing 15 models of 15 shapes
+    assert single.wait_ready(300)
+    alone = Sampler(single)
+    run_all(single, shapes[:1], None)
+    alone.row("one worker: after one digits job")
+    run_all(single, shapes, None)
+    alone.row("one worker: 15 digits jobs of 15 shapes at once, in turns (peak: all 15 live)")
+    single.shutdown()
     run_all(manager, [digits] * 40, None)
     sampler.row("after 40 more digits jobs")
     text = big_run_file()

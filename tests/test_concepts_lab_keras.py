@@ -4,16 +4,18 @@ import numpy as np
 import pytest
 
 from core.jobs.contract import TrainingPayload
+from core.jobs.reporter import Reporter
 from core.lab.config import TrainingConfig
 
 pytestmark = pytest.mark.slow
 keras = pytest.importorskip("keras")
 
 
-class QuietReporter:
+class QuietReporter(Reporter):
     """Collects what a job would send to the server."""
 
     def __init__(self) -> None:
+        super().__init__(0)
         self.sent: list[tuple[str, dict]] = []
 
     def send(self, kind, data):

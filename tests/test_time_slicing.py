@@ -255,19 +255,27 @@ def test_a_big_model_waits_for_an_idle_worker_and_runs_there_alone():
         first = manager.submit("a", f"{TASKS}:count_config", small)
         large = manager.submit("b", f"{TASKS}:count_config", big)
         after = manager.submit("c", f"{TASKS}:count_config", small)
-        time.sleep(0.3)
-        assert manager.snapshot("b", large).status == "queued"  # behind the busy worker
-        assert manager.snapshot("c", after).status == "running"  # small ones share it
         jobs = [manager.wait(o, j, 60) for o, j in (("a", first), ("b", large), ("c", after))]
         assert all(job.status == "finished" for job in jobs)
-        assert jobs[1].started >= max(jobs[0].ended, jobs[2].ended) - 0.05
-        last = manager.submit("d", f"{TASKS}:count_config", small)
-        big_again = manager.submit("e", f"{TASKS}:count_config", big)
-        manager.wait("d", last, 60)
-        bigger = manager.submit("f", f"{TASKS}:count_config", big)
-        time.sleep(0.3)
-        assert manager.snapshot("f", bigger).status == "queued"  # the big one runs alone
-        assert manager.wait("e", big_again, 60).status == "finished"
-        assert manager.wait("f", bigger, 60).status == "finished"
+        a, b, c = jobs
+        assert c.started < a.ended  # the small ones shared the worker, in turns
+        assert b.started >= max(a.ended, c.ended) - 0.05  # the big one waited for it to idle
+        solo = manager.submit("e", f"{TASKS}:count_config", big)
+        small_after = manager.submit("f", f"{TASKS}:count_config", small)
+        e, f = manager.wait("e", solo, 60), manager.wait("f", small_after, 60)
+        assert e.status == f.status == "finished"
+        assert f.started >= e.ended - 0.05  # nothing joins a big one: it runs alone
     finally:
         manager.shutdown()
+
+
+def test_the_status_line_says_who_it_trains_in_turns_with_and_how_long_is_left():
+    from core.jobs.records import JobRecord
+    from pages.ui.run_view import _turns_text
+
+    job = JobRecord("run-1", 1, "a", TRAINING_TASK, "run", None, status="running")
+    assert _turns_text(job) == ""  # alone, before its first point
+    job.turns_with, job.estimated_left, job.history = 14, 21.4, [{"epoch": 1}]
+    assert _turns_text(job) == " · training in turns with 14 others · about 21 s left"
+    job.turns_with = 1
+    assert "in turns with 1 other ·" in _turns_text(job)

@@ -15,12 +15,12 @@ configure_tensorflow(1)
 from core.jobs.contract import TrainingPayload
 from core.lab.config import TrainingConfig
 from core.training.lab_task import run_training
-class Quiet:
-    job_number = 1
+from core.jobs.reporter import Reporter
+class Quiet(Reporter):
     def send(self, kind, data): pass
     def progress(self, data, every=0.2): pass
     def should_stop(self): return False
-run_training(TrainingPayload(TrainingConfig(epochs=2)), Quiet())
+run_training(TrainingPayload(TrainingConfig(epochs=2)), Quiet(1))
 print("trained")
 """
 

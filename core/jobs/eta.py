@@ -42,6 +42,12 @@ def seconds_left(job: JobRecord, typical: float, scale: float | None) -> float:
     return max(1.0, job_seconds(job, typical, scale) - job.elapsed)
 
 
+def run_seconds_left(job: JobRecord, typical: float, scale: float | None) -> float | None:
+    """seconds_left for a Lab run, shown to its learner; None for other jobs (folds, trials),
+    whose length recent jobs do not tell."""
+    return seconds_left(job, typical, scale) if _config(job) is not None else None
+
+
 def measured_scale(job: JobRecord) -> float | None:
     """A finished Lab run's epoch time over the model's estimate for it (None for others)."""
     config = _config(job)

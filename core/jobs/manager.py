@@ -20,7 +20,7 @@ from typing import Any
 
 from core.jobs import worker as worker_module
 from core.jobs.backend import TERMINAL, Backend
-from core.jobs.eta import job_seconds, measured_scale, seconds_left
+from core.jobs.eta import job_seconds, measured_scale, run_seconds_left, seconds_left
 from core.jobs.fair_queue import FairQueue
 from core.jobs.local_pool import LocalPool
 from core.jobs.policy import (
@@ -292,7 +292,9 @@ class JobManager:
         if job.status == "running":
             sharing = getattr(self.backend, "sharing", None)
             clone.turns_with = max(0, sharing(job.worker) - 1) if sharing else 0
-            clone.estimated_left = seconds_left(job, self._typical_seconds(), self.speed_scale())
+            clone.estimated_left = run_seconds_left(
+                job, self._typical_seconds(), self.speed_scale()
+            )
         return clone
 
     def _typical_seconds(self) -> float:
