@@ -70,6 +70,16 @@ def together(manager: JobManager, n: int) -> dict:
     return {"firsts": firsts, "last": max(j.ended for j in jobs) - clicked}
 
 
+def lone(manager: JobManager, runs: int = 7) -> dict:
+    """One learner at a time (nobody to take turns with): epoch time and run length."""
+    epochs, lengths = [], []
+    for i in range(runs):
+        job = wait_all(manager, submit_all(manager, [f"lone-{i}"]))[0]
+        epochs += [h["seconds"] for h in job.history[1:]]
+        lengths.append(job.ended - job.started)
+    return {"epoch": statistics.median(epochs), "length": statistics.median(lengths)}
+
+
 def longest_gap(job) -> float:
     """The longest a job went without a new point (its waits behind others' turns)."""
     times = [job.started] + [h["received_at"] for h in job.history]
@@ -163,7 +173,8 @@ def measure(manager: JobManager, args) -> dict:
     assert manager.wait_ready(300)
     warm = submit_all(manager, [f"warm-{i}" for i in range(args.workers)])  # one per worker
     wait_all(manager, warm)
-    found = {n: together(manager, n) for n in args.learners}
+    found = {"lone": lone(manager)}
+    found.update({n: together(manager, n) for n in args.learners})
     if args.data_dir:
         found["mix"] = mix(manager, args.data_dir)
     if args.policy:
@@ -201,6 +212,12 @@ def report(results: dict, args) -> None:
     if len(results) == 2:
         sliced, alone = results["in turns"], results["each alone"]
         print()
+        for key, what in (("epoch", "epoch time"), ("length", "run length")):
+            print(
+                f"one learner alone: median {what} {sliced['lone'][key] * 1000:.1f} ms in turns,"
+                f" {alone['lone'][key] * 1000:.1f} ms without: "
+                f"{sliced['lone'][key] / alone['lone'][key]:.3f}×"
+            )
         for n in args.learners:
             print(
                 f"{n} learners: last finish in turns / alone = "

@@ -8,6 +8,7 @@ from core.jobs.reporter import Diverged, StopRequested
 
 def count(payload, reporter):
     """Report `epochs` epochs, `delay` seconds apart, honouring Stop."""
+    reporter.take_turn()
     for epoch in range(1, payload.get("epochs", 3) + 1):
         time.sleep(payload.get("delay", 0.01))
         if reporter.should_stop():
@@ -24,6 +25,7 @@ def count_config(payload, reporter):
 
 def ignore_stop(payload, reporter):
     """Never checks Stop: only a hard kill ends it."""
+    reporter.take_turn()  # and never passes it on either
     reporter.send("epoch", {"epoch": 1, "pid": os.getpid()})
     time.sleep(600)
 

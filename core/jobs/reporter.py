@@ -63,6 +63,10 @@ class Reporter:
             self._put("stopping", {})
         return stop
 
+    def take_turn(self) -> None:
+        """Before training: wait for this job's turn in a worker that slices (core.jobs.turns);
+        what comes before (loading data) runs beside the other jobs. Alone: no-op."""
+
     def pass_turn(self, started: bool = True) -> bool:
         """Between compiled calls: let the worker's other jobs have a turn (core.jobs.turns);
         True if one ran, so this job's model state may need restoring. Alone: no-op."""
@@ -99,6 +103,9 @@ class TaggedReporter(Reporter):
 
     def should_stop(self) -> bool:
         return self.stoppable and self.parent.should_stop()
+
+    def take_turn(self) -> None:
+        self.parent.take_turn()
 
     def pass_turn(self, started: bool = True) -> bool:
         return self.parent.pass_turn(started)

@@ -74,6 +74,10 @@ class TurnReporter(Reporter):
     def _stop_pressed(self) -> bool:
         return self.job_number in self._stops
 
+    def take_turn(self) -> None:
+        if self._turns.holder != self.job_number:
+            self._turns.take(self.job_number, self.owner)
+
     def pass_turn(self, started: bool = True) -> bool:
         return self._turns.pass_on(self.job_number, self.owner, started)
 
@@ -117,7 +121,6 @@ class JobThreads:
 
     def _run(self, job_number: int, task_path: str, payload, owner: str) -> None:
         reporter = TurnReporter(job_number, self.events, self.stops, self.turns, owner)
-        self.turns.take(job_number, owner)
         try:
             status, data = run_one(task_path, payload, reporter)
         finally:

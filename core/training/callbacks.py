@@ -141,7 +141,12 @@ class LiveReport(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         logs = logs if logs is not None else {}
         if len(self.splits.y_val):
-            val = self.evaluator.evaluate(self.splits.x_val, self.splits.y_val, keep_inputs=True)
+            val = self.evaluator.evaluate(
+                self.splits.x_val,
+                self.splits.y_val,
+                keep_inputs=True,
+                between=lambda: take_turns(self.reporter, self.model),
+            )
         else:  # a final retrain on all the data has no validation set
             val = {"loss": math.nan, "data_loss": math.nan, "accuracy": math.nan}
         penalty = self.evaluator.penalty()
@@ -187,6 +192,12 @@ class LiveReport(keras.callbacks.Callback):
         self._send_boundary(final=True)
 
 
+def take_turns(reporter: Reporter, model: keras.Model, started: bool = True) -> None:
+    """Let the worker's other jobs have a turn, if they wait; then this job's model state back."""
+    if reporter.pass_turn(started=started):
+        MODELS.resume(model, reporter.job_number)
+
+
 class TakeTurns(keras.callbacks.Callback):
     """Between compiled calls and after each epoch's point, let the worker's other jobs have
     a turn (core.jobs.turns); when this job's comes back, its model state is put back."""
@@ -197,8 +208,7 @@ class TakeTurns(keras.callbacks.Callback):
         self.points = 0
 
     def _pass(self) -> None:
-        if self.reporter.pass_turn(started=self.points > 0):
-            MODELS.resume(self.model, self.reporter.job_number)
+        take_turns(self.reporter, self.model, started=self.points > 0)
 
     def on_train_batch_end(self, batch, logs=None):
         if batch + 1 < self.steps:  # the epoch's last call ends in on_epoch_end, after its point

@@ -82,12 +82,18 @@ class Evaluator:
         self._kept_inputs = ((x, chunk), list(parts))
         return self._kept_inputs[1]
 
-    def evaluate(self, x, y, keep_probabilities: bool = False, keep_inputs: bool = False) -> dict:
+    def evaluate(
+        self, x, y, keep_probabilities: bool = False, keep_inputs: bool = False, between=None
+    ) -> dict:
+        """Loss and accuracy over x; `between()` runs after each chunk but the last (a worker
+        with turns lets its other jobs go on while a long evaluation runs)."""
         loss_sum, correct, kept = 0.0, 0.0, []
         width = 64 if self.sparse else row_width(x)  # a sparse model reads words only
         chunk = max(64, min(self.chunk, 2**24 // width))
         parts = self._inputs(x, chunk, keep_inputs)
         for part, start in zip(parts, range(0, len(y), chunk), strict=True):
+            if start and between is not None:
+                between()
             part_loss, part_correct, probabilities = self._step(part, y[start : start + chunk])
             loss_sum += float(part_loss)
             correct += float(part_correct)
@@ -122,8 +128,10 @@ def weight_stats(model: keras.Model) -> list[dict]:
     return stats
 
 
-def test_report(evaluator: Evaluator, splits, n_classes: int) -> dict:
-    scored = evaluator.evaluate(splits.x_test, splits.y_test, keep_probabilities=True)
+def test_report(evaluator: Evaluator, splits, n_classes: int, between=None) -> dict:
+    scored = evaluator.evaluate(
+        splits.x_test, splits.y_test, keep_probabilities=True, between=between
+    )
     probabilities = scored.pop("probabilities")
     if probabilities.shape[1] == 1:
         predicted = (probabilities[:, 0] > 0.5).astype(int)

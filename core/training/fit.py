@@ -34,6 +34,7 @@ def fit_model(
     per_call, steps = execution_plan(
         len(splits.y_train), config.batch_size, SPEED.step_seconds(kind, work)
     )
+    reporter.take_turn()  # a worker running jobs in turns: this job's turn to build and train
     job = reporter.job_number
     model = MODELS.model_for(config, config.seed if seed is None else seed, sparse, per_call, job)
     reporter.on_end(lambda: MODELS.release(job))

@@ -14,7 +14,7 @@ from core.data.walkthrough import review_openings
 from core.jobs.contract import TestScores, TrainingPayload, TrainingResult
 from core.jobs.reporter import Reporter, StopRequested
 from core.lab.config import TrainingConfig, tensorboard_root
-from core.training.callbacks import LiveReport
+from core.training.callbacks import LiveReport, take_turns
 from core.training.download import keras_download
 from core.training.evaluation import test_report, weight_stats
 from core.training.fit import fit_model
@@ -76,13 +76,17 @@ def _results(
     """Test scores of the last and best weights, weight statistics and what the run did."""
     final_weights = model.get_weights()
     evaluator = live.evaluator
+
+    def between() -> None:  # a test set is several chunks: the worker's other jobs go between
+        take_turns(live.reporter, model)
+
     n_classes = config.info.n_classes
     model.set_weights(live.last_weights)
-    last = _scores(evaluator, splits, n_classes)
+    last = _scores(evaluator, splits, n_classes, between)
     best = last
     if live.best_weights is not None:
         model.set_weights(live.best_weights)
-        best = _scores(evaluator, splits, n_classes)
+        best = _scores(evaluator, splits, n_classes, between)
     model.set_weights(final_weights)
     epochs_run = live.epoch + 1
     restored = config.early_stopping and config.es_restore_best and not live.stopped
@@ -90,7 +94,7 @@ def _results(
     restored_scores = None
     if restored and not _same(final_weights, live.best_weights):
         # EarlyStopping keeps its own best: by val_loss with the penalty, and min_delta
-        final, restored_scores = "restored", _scores(evaluator, splits, n_classes)
+        final, restored_scores = "restored", _scores(evaluator, splits, n_classes, between)
     return TrainingResult(
         test_last=last,
         test_best=best,
@@ -111,5 +115,5 @@ def _results(
     ).to_dict()
 
 
-def _scores(evaluator, splits, n_classes: int) -> TestScores:
-    return TestScores(**test_report(evaluator, splits, n_classes))
+def _scores(evaluator, splits, n_classes: int, between=None) -> TestScores:
+    return TestScores(**test_report(evaluator, splits, n_classes, between))
