@@ -77,9 +77,6 @@ def test_sliced_runs_are_bit_identical_to_runs_alone(sliced_and_alone):
     spans = [(j.started, j.ended) for j in together.values()]
     overlapping = sum(a[0] < b[1] and b[0] < a[1] for a in spans for b in spans if a != b)
     assert overlapping >= 6  # they did run in turns, not one after the other
-    firsts = sorted(j.history[0]["received_at"] for j in together.values())
-    lasts = sorted(j.history[-1]["received_at"] for j in together.values())
-    assert firsts[-1] < lasts[0] + 1e-9  # every job showed a first point before any ended
 
 
 @pytest.mark.slow

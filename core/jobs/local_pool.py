@@ -18,7 +18,7 @@ from typing import Any
 
 from core.jobs import worker as worker_module
 from core.jobs.backend import TERMINAL, BackendStatus, Message, drain
-from core.jobs.turns import MAX_TURN_JOBS, MAX_TURN_PARAMS, fits_in_turns
+from core.jobs.turns import MAX_TURN_JOBS, MAX_TURN_PARAMS, TURN_BUDGET_PARAMS, job_params
 
 OVERLAP = 2  # threads per core a full pool may run (threads_per_worker)
 
@@ -66,6 +66,7 @@ class _Slot:
     jobs: set[int] = field(default_factory=set)  # jobs sent to it, not ended yet
     started: set[int] = field(default_factory=set)  # those the worker said it started
     alone: bool = False  # it runs a job too big to slice: it takes no other
+    params: dict[int, int] = field(default_factory=dict)  # each job's model parameters
     retiring: bool = False
     failed_starts: int = 0
     start_at: float = 0.0  # monotonic time of the next start attempt (back-off)
@@ -83,7 +84,8 @@ def default_turn_jobs() -> int:
 class LocalPool:
     """`size` worker processes (a Backend); callers hold their lock. Each worker takes up to
     `turn_jobs` jobs and runs them in turns (core.jobs.turns); a job whose model has more than
-    `turn_params` parameters only starts on an idle worker and runs there alone."""
+    `turn_params` parameters only starts on an idle worker and runs there alone, and the models
+    a worker slices have `turn_budget` parameters at most in all."""
 
     def __init__(
         self,
@@ -95,10 +97,11 @@ class LocalPool:
         retry_cap: float = 30.0,
         turn_jobs: int | None = None,
         turn_params: int = MAX_TURN_PARAMS,
+        turn_budget: int = TURN_BUDGET_PARAMS,
     ) -> None:
         self.size = size or default_pool_size()
         self.turn_jobs = turn_jobs or default_turn_jobs()
-        self.turn_params = turn_params
+        self.turn_params, self.turn_budget = turn_params, turn_budget
         self._returned: list[Message] = []  # jobs a killed or retired worker never finished
         self._startup = startup
         self._recycle = recycle or worker_module.Recycle()
@@ -133,7 +136,15 @@ class LocalPool:
     def takes(self, slot: int, task: str, payload: Any) -> bool:
         """Whether the worker may start this job now: any job on an idle worker; on a busy
         one, only a job small enough to take turns."""
-        return not self._slots[slot].jobs or fits_in_turns(payload, self.turn_params)
+        worker = self._slots[slot]
+        if not worker.jobs:
+            return True
+        params = job_params(payload)
+        return (
+            params is not None
+            and params <= self.turn_params
+            and sum(worker.params.values()) + params <= self.turn_budget
+        )
 
     def sharing(self, slot: Any) -> int:
         """How many jobs the worker runs, in turns (0 for an unknown slot)."""
@@ -142,7 +153,9 @@ class LocalPool:
     def run(self, slot: int, job: int, task: str, payload: Any, owner: str = "") -> None:
         worker = self._slots[slot]
         worker.jobs.add(job)
-        worker.alone = self.turn_jobs > 1 and not fits_in_turns(payload, self.turn_params)
+        params = job_params(payload)
+        worker.params[job] = params or 0
+        worker.alone = self.turn_jobs > 1 and (params is None or params > self.turn_params)
         worker.tasks.put(("run", job, task, payload, owner))
 
     def signal_stop(self, slot: int, job: int) -> None:
@@ -156,7 +169,7 @@ class LocalPool:
         self._returned += [
             Message("returned", slot, other, {}) for other in sorted(worker.jobs) if other != job
         ]
-        worker.jobs, worker.started, worker.alone = set(), set(), False
+        worker.jobs, worker.started, worker.alone, worker.params = set(), set(), False, {}
         self._terminate(worker)
         self.restarts += 1
         self._spawn(worker)
@@ -205,7 +218,7 @@ class LocalPool:
     def _spawn(self, slot: _Slot) -> None:
         slot.tasks = self._context.Queue()
         slot.ready = slot.retiring = slot.alone = False
-        slot.jobs, slot.started = set(), set()
+        slot.jobs, slot.started, slot.params = set(), set(), {}
         slot.start_at = 0.0
         slot.process = self._context.Process(
             target=worker_module.worker_main,
@@ -243,6 +256,7 @@ class LocalPool:
                 if job in slot.jobs:
                     slot.jobs.discard(job)
                     slot.started.discard(job)
+                    slot.params.pop(job, None)
                     slot.alone = slot.alone and bool(slot.jobs)
 
     def _maintain(self) -> list[Message]:
@@ -275,7 +289,7 @@ class LocalPool:
             delay = self._retry_base * 2 ** (slot.failed_starts - 1)
             slot.start_at = now + min(self._retry_cap, delay)
         slot.ready = slot.retiring = slot.alone = False
-        slot.jobs, slot.started = set(), set()
+        slot.jobs, slot.started, slot.params = set(), set(), {}
         return lost
 
     @staticmethod

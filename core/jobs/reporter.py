@@ -67,6 +67,9 @@ class Reporter:
         """Before training: wait for this job's turn in a worker that slices (core.jobs.turns);
         what comes before (loading data) runs beside the other jobs. Alone: no-op."""
 
+    def step_out(self) -> None:
+        """Leave the turn while tracing a new model (beside the other jobs); take_turn after."""
+
     def pass_turn(self, started: bool = True) -> bool:
         """Between compiled calls: let the worker's other jobs have a turn (core.jobs.turns);
         True if one ran, so this job's model state may need restoring. Alone: no-op."""
@@ -106,6 +109,9 @@ class TaggedReporter(Reporter):
 
     def take_turn(self) -> None:
         self.parent.take_turn()
+
+    def step_out(self) -> None:
+        self.parent.step_out()
 
     def pass_turn(self, started: bool = True) -> bool:
         return self.parent.pass_turn(started)

@@ -17,6 +17,8 @@ from collections import deque
 TURN_SECONDS = 0.2  # how long a job may hold the turn while others wait (one or two calls)
 MAX_TURN_JOBS = 15  # jobs one worker slices at most; more wait in the server's fair queue
 MAX_TURN_PARAMS = 4_000_000  # a bigger model runs to its end alone (its state is big to keep)
+TURN_BUDGET_PARAMS = 8_000_000  # parameters of all the models one worker slices: with Adam's
+# two slots and a paused job's copy, ~4 floats each, ~130 MB at most
 
 
 class Turns:
@@ -66,6 +68,14 @@ class Turns:
             self._wait_for(job)
             return True
 
+    def step_out(self, job: int) -> None:
+        """The job leaves the turn for a while without waiting in line (tracing a new model,
+        which touches nobody else's state): the next job computes meanwhile; `take` again."""
+        with self._changed:
+            if self._holder == job:
+                self._holder = None
+                self._grant()
+
     def end(self, job: int) -> None:
         """The job is over: the turn goes to the next waiting one."""
         with self._changed:
@@ -110,14 +120,20 @@ class Turns:
             self._changed.wait()
 
 
-def fits_in_turns(payload, max_params: int = MAX_TURN_PARAMS) -> bool:
-    """Whether a job's model is small enough to be sliced (else it runs alone, to its end)."""
+def job_params(payload) -> int | None:
+    """The parameters of a job's model (0: a job without one; None: one it cannot size)."""
     config = getattr(payload, "config", None)
     if config is None:
-        return True
+        return 0
     try:
         from core.lab.model_summary import summarize
 
-        return summarize(config).total_params <= max_params
-    except Exception:  # a config the summary cannot size: run it alone, to be safe
-        return False
+        return summarize(config).total_params
+    except Exception:
+        return None
+
+
+def fits_in_turns(payload, max_params: int = MAX_TURN_PARAMS) -> bool:
+    """Whether a job's model is small enough to be sliced (else it runs alone, to its end)."""
+    params = job_params(payload)
+    return params is not None and params <= max_params

@@ -78,6 +78,9 @@ class TurnReporter(Reporter):
         if self._turns.holder != self.job_number:
             self._turns.take(self.job_number, self.owner)
 
+    def step_out(self) -> None:
+        self._turns.step_out(self.job_number)
+
     def pass_turn(self, started: bool = True) -> bool:
         return self._turns.pass_on(self.job_number, self.owner, started)
 

@@ -206,12 +206,23 @@ class TakeTurns(keras.callbacks.Callback):
         super().__init__()
         self.reporter, self.steps = reporter, steps
         self.points = 0
+        self.stepped_out = False
 
     def _pass(self) -> None:
         take_turns(self.reporter, self.model, started=self.points > 0)
 
+    def on_train_batch_begin(self, batch, logs=None):
+        if MODELS.tracing(self.model):  # seconds of tracing, on this job's own new model only:
+            self.stepped_out = True  # the worker's other jobs go on meanwhile
+            self.reporter.step_out()
+
     def on_train_batch_end(self, batch, logs=None):
-        if batch + 1 < self.steps:  # the epoch's last call ends in on_epoch_end, after its point
+        if self.stepped_out:
+            self.stepped_out = False
+            MODELS.traced(self.model)
+            self.reporter.take_turn()
+            MODELS.resume(self.model, self.reporter.job_number)
+        elif batch + 1 < self.steps:  # the epoch's last call ends in on_epoch_end, after its point
             self._pass()
 
     def on_epoch_end(self, epoch, logs=None):

@@ -36,7 +36,9 @@ def fit_model(
     )
     reporter.take_turn()  # a worker running jobs in turns: this job's turn to build and train
     job = reporter.job_number
-    model = MODELS.model_for(config, config.seed if seed is None else seed, sparse, per_call, job)
+    model = MODELS.model_for(
+        config, config.seed if seed is None else seed, sparse, per_call, job, reporter
+    )
     reporter.on_end(lambda: MODELS.release(job))
     live = LiveReport(reporter, config, splits, steps, epochs=epochs, boundary=boundary)
     whole_epochs = per_call == steps  # one call an epoch: one stream, read ahead

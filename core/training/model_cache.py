@@ -10,6 +10,7 @@ slots and step count return to their values before the first step, and its metri
 from __future__ import annotations
 
 import os
+import threading
 
 import keras
 import numpy as np
@@ -64,6 +65,7 @@ class CompiledModels:
         self._loaded: dict[int, int | None] = {}  # id(model) -> the job whose state it holds
         self._kept: dict[int, tuple[list[np.ndarray], bool]] = {}  # paused job -> its state
         self.key: tuple | None = None  # the newest model's
+        self._tracing: dict[int, tuple[threading.Event, int]] = {}  # id(model) -> (done, job)
         self.reused = 0
 
     @property
@@ -75,11 +77,26 @@ class CompiledModels:
         self._loaded, self._kept, self.key = {}, {}, None
 
     def model_for(
-        self, config: TrainingConfig, seed: int, sparse: bool, per_call: int, job: int = -1
+        self,
+        config: TrainingConfig,
+        seed: int,
+        sparse: bool,
+        per_call: int,
+        job: int = -1,
+        reporter=None,
     ):
         """A compiled model for config whose state is that of a new model seeded with `seed`,
-        for `job` (whose state, when it shares the model, goes aside at each other's turn)."""
+        for `job` (whose state, when it shares the model, goes aside at each other's turn).
+        A model of this shape still being traced by another job is waited for, out of turn."""
         key = model_key(config, sparse, per_call)
+        while key in self._models and id(self._models[key]) in self._tracing:
+            done, tracer = self._tracing[id(self._models[key])]
+            if tracer == job or not any(tracer in users for users in self._users.values()):
+                self.traced(self._models[key])  # its tracer is gone (or is this job again)
+            elif reporter is not None:
+                reporter.step_out()
+                done.wait()
+                reporter.take_turn()
         others = any(users - {job} for users in self._users.values())
         if key not in self._models and not others:
             self.forget()
@@ -99,6 +116,8 @@ class CompiledModels:
         compile_model(fresh, config, steps_per_execution=per_call)
         fresh.optimizer.build(fresh.trainable_variables)
         self._models[key] = fresh
+        if reporter is not None:  # its first call traces it: see tracing()
+            self._tracing[id(fresh)] = (threading.Event(), job)
         self._optimizer_start[key] = [np.array(v.numpy()) for v in fresh.optimizer.variables]
         self._loaded[id(fresh)] = job
         return fresh
@@ -116,9 +135,23 @@ class CompiledModels:
             model.stop_training = stop_training
         self._loaded[id(model)] = job
 
+    def tracing(self, model: keras.Model) -> bool:
+        """Whether the model's first call, which traces it, is still to come."""
+        return id(model) in self._tracing
+
+    def traced(self, model: keras.Model) -> None:
+        """Its first call is done: jobs of its shape waiting for it go on."""
+        done, _ = self._tracing.pop(id(model), (None, None))
+        if done is not None:
+            done.set()
+
     def release(self, job: int) -> None:
         """The job ended: forget its state; its model stays for the next run of its shape."""
         self._kept.pop(job, None)
+        for model_id, (done, tracer) in list(self._tracing.items()):
+            if tracer == job:  # it ended before its first call did: the others go on
+                del self._tracing[model_id]
+                done.set()
         for users in self._users.values():
             users.discard(job)
         for model_id, holder in self._loaded.items():
