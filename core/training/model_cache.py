@@ -20,6 +20,8 @@ from core.lab.model_summary import input_shape, plan_layers
 from core.training.model_builder import build_model, compile_model
 
 PRECISIONS = ("float32", "mixed_bfloat16")
+KEEP_MODELS = 3  # compiled models a worker keeps between jobs (a class switching shapes)...
+KEEP_PARAMS = 1_000_000  # ... while they hold this many parameters in all (else only one)
 
 
 def precision() -> str:
@@ -54,8 +56,8 @@ def _state(model: keras.Model) -> list:
 
 
 class CompiledModels:
-    """This worker's compiled models: the last one between jobs (memory is the class's
-    budget), one per shape while jobs take turns. Jobs of one shape share one model: each
+    """This worker's compiled models: the last few small ones between jobs (memory is the
+    class's budget), one per shape while jobs take turns. Jobs of one shape share one model: each
     paused job's state is kept aside (a few arrays) and put back when its turn comes."""
 
     def __init__(self) -> None:
@@ -66,6 +68,7 @@ class CompiledModels:
         self._kept: dict[int, tuple[list[np.ndarray], bool]] = {}  # paused job -> its state
         self.key: tuple | None = None  # the newest model's
         self._tracing: dict[int, tuple[threading.Event, int]] = {}  # id(model) -> (done, job)
+        self._params: dict[tuple, int] = {}
         self.reused = 0
 
     @property
@@ -73,7 +76,7 @@ class CompiledModels:
         return self._models.get(self.key)
 
     def forget(self) -> None:
-        self._models, self._optimizer_start, self._users = {}, {}, {}
+        self._models, self._optimizer_start, self._users, self._params = {}, {}, {}, {}
         self._loaded, self._kept, self.key = {}, {}, None
 
     def model_for(
@@ -98,13 +101,14 @@ class CompiledModels:
                 done.wait()
                 reporter.take_turn()
         others = any(users - {job} for users in self._users.values())
-        if key not in self._models and not others:
+        if key not in self._models and not others and not self._room_for(config):
             self.forget()
             keras.backend.clear_session(free_memory=False)  # a full collection costs ~0.3 s
-            keras.mixed_precision.set_global_policy(precision())  # clear_session resets it
         self._drop_idle(keep=key)
         if key in self._models:
+            self._models[key] = self._models.pop(key)  # the newest last
             self._set_aside(self._models[key], job)
+        keras.mixed_precision.set_global_policy(precision())  # clear_session resets it
         keras.utils.set_random_seed(seed)
         fresh = build_model(config, sparse=sparse)
         self.key = key
@@ -116,6 +120,7 @@ class CompiledModels:
         compile_model(fresh, config, steps_per_execution=per_call)
         fresh.optimizer.build(fresh.trainable_variables)
         self._models[key] = fresh
+        self._params[key] = fresh.count_params()
         if reporter is not None:  # its first call traces it: see tracing()
             self._tracing[id(fresh)] = (threading.Event(), job)
         self._optimizer_start[key] = [np.array(v.numpy()) for v in fresh.optimizer.variables]
@@ -166,13 +171,23 @@ class CompiledModels:
             self._kept[holder] = (values, bool(model.stop_training))
         self._loaded[id(model)] = None
 
+    def _room_for(self, config: TrainingConfig) -> bool:
+        """Whether one more model fits beside the kept ones (else they go, and the session)."""
+        from core.lab.model_summary import summarize
+
+        params = sum(self._params.values()) + summarize(config).total_params
+        return len(self._models) < KEEP_MODELS and params <= KEEP_PARAMS
+
     def _drop_idle(self, keep: tuple) -> None:
-        """Let go of models no live job trains, but the newest and the one wanted."""
+        """Let go of the oldest models no live job trains, beyond what the worker keeps."""
         for key in list(self._models):
+            if len(self._models) <= KEEP_MODELS and sum(self._params.values()) <= KEEP_PARAMS:
+                return
             if key not in (keep, self.key) and not self._users.get(key):
                 self._loaded.pop(id(self._models.pop(key)), None)
                 self._optimizer_start.pop(key, None)
                 self._users.pop(key, None)
+                self._params.pop(key, None)
 
     def _restart(self, key: tuple, fresh: keras.Model) -> bool:
         model = self._models[key]
