@@ -1,13 +1,14 @@
 """A class pressing Train together, at the job-manager level with real TensorFlow workers.
 
 Run: python bench/class_load.py [--learners 8 16 30] [--workers 2] [--backend local|dask]
-     [--data-dir ../shared/data/keras-datasets] [--policy]
-Each learner submits the default digits run (30 epochs), first with workers running jobs in
-turns (time slicing, the default), then with each job running alone to its end (slicing
-off), in one run. With course data, a mix: 2 MNIST CNN and 2 IMDB runs, then 10 digits runs.
-Prints the first point (submit → first epoch in the record: median, p90, slowest) and the
-last finish; `--policy` adds the round-robin and Stop checks. The last line is
-`slowest first point: X s` (with slicing, the most learners).
+     [--data-dir ../shared/data/keras-datasets] [--repeats 2] [--policy]
+Each learner submits the default digits run (30 epochs) to workers running jobs in turns
+(time slicing, the default) and to workers running each job alone to its end (slicing off),
+the two pools side by side, the loads alternating between them, each `--repeats` times.
+With course data, a mix: 2 MNIST CNN and 2 IMDB runs, then 10 digits runs. Prints the first
+point (submit → first epoch in the record: median, p90, slowest) and the last finish, each
+the median over the repeats; `--policy` adds the round-robin and Stop checks. The last line
+is `slowest first point: X s` (with slicing, the most learners).
 (`--backend dask` starts a scheduler and 2 `dask worker` processes on 127.0.0.1.)
 """
 
@@ -153,48 +154,64 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--backend", choices=("local", "dask"), default="local")
     parser.add_argument("--data-dir", default=str(COURSE_DATA) if COURSE_DATA.exists() else "")
+    parser.add_argument("--repeats", type=int, default=2, help="of each load, modes alternating")
     parser.add_argument("--policy", action="store_true", help="also round-robin and Stop")
     args = parser.parse_args()
+    policy = Policy(max_queued=200)
     if args.backend == "dask":
         from core.jobs.dask_backend import DaskPool
         from tests.dask_cluster import dask_cluster
 
         with dask_cluster(args.workers) as (address, _):
-            manager = JobManager(backend=DaskPool(address), policy=Policy(max_queued=200))
-            report({"Dask": measure(manager, args)}, args)
+            report(measure({"Dask": JobManager(backend=DaskPool(address), policy=policy)}, args))
         return
-    results = {}
-    for mode, turn_jobs in (("in turns", None), ("each alone", 1)):
-        manager = JobManager(args.workers, policy=Policy(max_queued=200), turn_jobs=turn_jobs)
-        results[mode] = measure(manager, args)
-    report(results, args)
+    managers = {  # both at once (idle workers cost no CPU): every load runs on each in turn
+        "in turns": JobManager(args.workers, policy=policy),
+        "each alone": JobManager(args.workers, policy=policy, turn_jobs=1),
+    }
+    report(measure(managers, args), args)
 
 
-def measure(manager: JobManager, args) -> dict:
-    assert manager.wait_ready(300)
-    warm = submit_all(manager, [f"warm-{i}" for i in range(args.workers)])  # one per worker
-    wait_all(manager, warm)
-    found = {"lone": lone(manager)}
-    found.update({n: together(manager, n) for n in args.learners})
+def measure(managers: dict[str, JobManager], args) -> dict:
+    """Every load on every manager, alternating, `repeats` times: {mode: {load: [found]}}."""
+    for manager in managers.values():
+        assert manager.wait_ready(300)
+        wait_all(manager, submit_all(manager, [f"warm-{i}" for i in range(args.workers)]))
+    loads = {"lone": lone, **{n: (lambda m, n=n: together(m, n)) for n in args.learners}}
     if args.data_dir:
-        found["mix"] = mix(manager, args.data_dir)
-    if args.policy:
-        fairness(manager, max(args.learners))
-        stop_latency(manager, max(args.learners))
-    manager.shutdown()
-    return found
+        loads["mix"] = lambda m: mix(m, args.data_dir)
+    results: dict = {mode: {} for mode in managers}
+    for load, run_load in loads.items():
+        for _ in range(args.repeats):
+            for mode, manager in managers.items():
+                results[mode].setdefault(load, []).append(run_load(manager))
+    for manager in managers.values():
+        if args.policy:
+            fairness(manager, max(args.learners))
+            stop_latency(manager, max(args.learners))
+        manager.shutdown()
+    return results
+
+
+def _median(found: list[dict], key: str, of=None) -> float:
+    """The median over repeats of one figure (of a list figure: of(list) first)."""
+    return statistics.median(of(f[key]) if of else f[key] for f in found)
 
 
 def report(results: dict, args) -> None:
-    print(f"{args.backend}, {args.workers} workers; default digits run (30 epochs); seconds")
+    print(
+        f"{args.backend}, {args.workers} workers; default digits run (30 epochs); seconds; "
+        f"medians of {args.repeats} repeats, the modes alternating"
+    )
     print("| load | jobs | first point: median / p90 / slowest | last finish |")
     print("|---|---|---|---|")
     for n in args.learners:
         for mode, found in results.items():
-            firsts, last = found[n]["firsts"], found[n]["last"]
+            runs = found[n]
             print(
-                f"| {n} learners | {mode} | {statistics.median(firsts):.1f} / {p90(firsts):.1f}"
-                f" / {max(firsts):.1f} | {last:.1f} |"
+                f"| {n} learners | {mode} | {_median(runs, 'firsts', statistics.median):.1f} / "
+                f"{_median(runs, 'firsts', p90):.1f} / {_median(runs, 'firsts', max):.1f} | "
+                f"{_median(runs, 'last'):.1f} |"
             )
     if args.data_dir:
         print()
@@ -205,27 +222,27 @@ def report(results: dict, args) -> None:
         )
         print("|---|---|---|---|---|---|")
         for mode, found in results.items():
-            m = found["mix"]
+            runs = found["mix"]
             print(
-                f"| mix | {mode} | {statistics.median(m['firsts']):.1f} / {max(m['firsts']):.1f}"
-                f" | {m['gap']:.1f} | {m['small_last']:.1f} | {m['last']:.1f} |"
+                f"| mix | {mode} | {_median(runs, 'firsts', statistics.median):.1f} / "
+                f"{_median(runs, 'firsts', max):.1f} | {_median(runs, 'gap'):.1f} | "
+                f"{_median(runs, 'small_last'):.1f} | {_median(runs, 'last'):.1f} |"
             )
     if len(results) == 2:
         sliced, alone = results["in turns"], results["each alone"]
         print()
         for key, what in (("epoch", "epoch time"), ("length", "run length")):
+            ours, without = _median(sliced["lone"], key), _median(alone["lone"], key)
             print(
-                f"one learner alone: median {what} {sliced['lone'][key] * 1000:.1f} ms in turns,"
-                f" {alone['lone'][key] * 1000:.1f} ms without: "
-                f"{sliced['lone'][key] / alone['lone'][key]:.3f}×"
+                f"one learner alone: median {what} {ours * 1000:.1f} ms in turns, "
+                f"{without * 1000:.1f} ms without: {ours / without:.3f}×"
             )
         for n in args.learners:
-            print(
-                f"{n} learners: last finish in turns / alone = "
-                f"{sliced[n]['last'] / alone[n]['last']:.2f}"
-            )
+            ratio = _median(sliced[n], "last") / _median(alone[n], "last")
+            print(f"{n} learners: last finish in turns / alone = {ratio:.2f}")
     top = max(args.learners)
-    print(f"slowest first point: {max(next(iter(results.values()))[top]['firsts']):.1f} s")
+    slowest = _median(next(iter(results.values()))[top], "firsts", max)
+    print(f"slowest first point: {slowest:.1f} s")
 
 
 if __name__ == "__main__":
