@@ -122,6 +122,11 @@ def test_search_trials_charts_and_open_best(app_url):
             timeout=30_000,
         )
         shot_at(page, main.get_by_text("Finished", exact=False).first, "search_trials")
+        page.wait_for_function(  # the rerun after "Finished" may briefly show the old tabs too
+            """() => [...document.querySelectorAll('[data-testid=stMain] [role=tab]')]
+                .filter(t => t.textContent.includes('Parallel coordinates')).length === 1""",
+            timeout=30_000,
+        )
         tab = main.get_by_role("tab", name="Parallel coordinates")
         tab.click()
         page.wait_for_timeout(1000)
