@@ -70,6 +70,9 @@ def problems(page, axe: str) -> list[str]:
     """axe's serious and critical violations on what the page shows now, and its unnamed
     charts."""
     found = audit(page, axe)
+    if found:  # a page still laying itself out (a chart drawing) can overflow for a moment
+        page.wait_for_timeout(1500)
+        found = audit(page, axe)
     if unnamed := page.evaluate(UNNAMED_CHARTS):
         found.append(f"{unnamed} chart(s) without a name")
     return found

@@ -33,6 +33,9 @@ def tab_to(page, wanted, most: int = 120, unringed: list | None = None) -> dict:
         path.append(focused and (focused["label"] or focused["text"] or focused["tag"]))
         if focused is None:
             continue
+        if not focused["ring"]:  # a page rerunning may be restyling: look again, once
+            page.wait_for_timeout(300)
+            focused = page.evaluate(FOCUSED) or focused
         if not focused["ring"] and unringed is not None:
             unringed.append(focused)
         if wanted(focused):
