@@ -226,7 +226,6 @@ class LocalPool:
                 slot.index,
                 slot.tasks,
                 self._events,
-                None,  # the worker's old stop flag: Stop now comes through its inbox
                 self._threads,
                 self._startup,
                 self._recycle,

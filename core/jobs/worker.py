@@ -146,7 +146,6 @@ def worker_main(
     worker_id: int,
     tasks,
     events,
-    stop_flag,
     threads: int,
     startup: str,
     recycle: Recycle | None = None,
@@ -156,7 +155,7 @@ def worker_main(
 
     After a job the worker retires when `recycle` says it has run enough jobs or holds too much
     memory: it says so (the pool sends no more), finishes the jobs it has, and exits 0; the
-    pool starts a fresh worker in its place. `stop_flag` is unused (kept for the signature).
+    pool starts a fresh worker in its place.
     """
     _exit_with_parent()
     recycle = recycle or Recycle()
